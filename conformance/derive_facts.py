@@ -10,6 +10,13 @@ adding the model's fields (`Recipient: {in: formData, type: string}`) makes ours
 official one. Only operations whose metadata has no body field at all are reported: elsewhere
 the body is sent either way, and a field the metadata lacks is an input it cannot express.
 
+It also finds the operations of RESTful clients whose `pathname` is another path than the
+metadata's (SLS `GetLogs`: `/logstores/{logstore}/logs`, where the metadata lists
+`/logstores/{logstore}?type=log`), placeholders and percent-encoding aside, and prints their
+official path as a `path` fact; where the official SDK puts the parameters and reads the
+response then is for the one who merges it to read in its `client.py` (`parameters`,
+`response_from`).
+
 It also finds the fields of the metadata's shared schemas (`components`) that requests use and
 whose official model, the class of the schema's name, holds as text where the metadata types
 them otherwise (LinkedMall `GoodsShippingNoticeCreateCmd.disputeId`): the official JSON has a
@@ -28,6 +35,7 @@ import json
 import os
 import re
 import sys
+from urllib.parse import unquote
 
 WITH_OPTIONS = re.compile(r"\n    def (\w+)_with_options\(\n(.*?)(?=\n    (?:async )?def |\Z)", re.S)
 ACTION = re.compile(r"action\s*=\s*'(\w+)'|do_\w+request(?:_async)?\(\s*'(\w+)'")
@@ -37,6 +45,8 @@ SHRINK_CLASS = re.compile(r"request = [\w.]+\.(\w+)\(\)")
 MODEL_FIELD = re.compile(r"result\['([^']+)'\] = self\.(\w+)\n")
 WHOLE_REQUEST_BODY = "body=UtilClient.to_map(request)"
 BODY_KIND = re.compile(r"req_body_type\s*=\s*'(\w+)'")
+PATHNAME = re.compile(r"pathname\s*=\s*f?'([^']*)'")
+PLACEHOLDER = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|\[[^\]]*\]|(?<=/)\*(?=/|$)")
 PYTHON_TYPES = {"str": "string", "int": "int64", "bool": "boolean", "float": "double"}
 SCHEMA_PREFIX = "#/components/schemas/"
 
@@ -92,15 +102,32 @@ def attribute_type(classes, class_name, attribute):
     return PYTHON_TYPES.get(match.group(1)) if match else None
 
 
+def path_shape(path):
+    """A path template with its placeholders (`{Name}`, `{f(name)}`, `[Name]`, a `*` segment)
+    made one `{}` and its percent-encoding undone (the clients write `:` as `%3A`)."""
+    return PLACEHOLDER.sub("{}", unquote(path))
+
+
+def official_path(code, api):
+    """The official client's `pathname` where it is another path than the metadata's, else
+    None. A pathname that is one placeholder (Cloud Control's `request_path`) is the caller's."""
+    pathname = PATHNAME.search(code)
+    if not pathname or path_shape(pathname.group(1)) == "{}":
+        return None
+    if path_shape(pathname.group(1)) == path_shape(api.get("path", "/")):
+        return None
+    return re.sub(r"\{(\w+)\}", lambda m: "{" + m.group(1) + "}", pathname.group(1))
+
+
 def known_facts(facts_file):
     """What the facts file says already: the operations whose facts move a parameter into the
     body (so that ours sends one), the (operation, parameter) pairs given a type, and the
     (schema, field) pairs given a type. Read line by line, as the facts files are written (a
     section at the margin, an operation or schema at two spaces, a parameter at six, a schema's
     field at four)."""
-    moved, typed, schema_typed = set(), set(), set()
+    moved, typed, schema_typed, pathed = set(), set(), set(), set()
     if not os.path.exists(facts_file):
-        return moved, typed, schema_typed
+        return moved, typed, schema_typed, pathed
     section, operation = None, None
     for line in open(facts_file, encoding="utf-8"):
         match = re.match(r"(\w+):", line)
@@ -116,12 +143,14 @@ def known_facts(facts_file):
             if operation and field:
                 schema_typed.add((operation, field.group(1)))
             continue
+        if operation and re.match(r"    path: ", line):
+            pathed.add(operation)
         if operation and re.search(r"\{in: (formData|body)\b", line):
             moved.add(operation)
         parameter = re.match(r"      (\S+): \{.*\btype: ", line)
         if operation and parameter:
             typed.add((operation, parameter.group(1)))
-    return moved, typed, schema_typed
+    return moved, typed, schema_typed, pathed
 
 
 def retyped(parameters, fields, classes, class_name):
@@ -204,13 +233,13 @@ def retyped_schema_fields(site_packages, package_dir_name, document, already_typ
 
 
 def derive(site_packages, package_dir_name, document, known):
-    already_moved, already_typed, _ = known
+    already_moved, already_typed, _, already_pathed = known
     package_dir = os.path.join(site_packages, package_dir_name)
     client = os.path.join(package_dir, "client.py")
     if not os.path.exists(client):
-        return {}
+        return {}, {}
     classes = models_source(package_dir)
-    facts = {}
+    facts, paths = {}, {}
     for match in WITH_OPTIONS.finditer(open(client, encoding="utf-8").read()):
         code = match.group(2)
         action = ACTION.search(code)
@@ -219,6 +248,10 @@ def derive(site_packages, package_dir_name, document, known):
             continue
         action = action.group(1) or action.group(2)
         api = document["apis"].get(action)
+        if api is not None and document["info"]["style"] != "RPC" and action not in already_pathed:
+            path = official_path(code, api)
+            if path:
+                paths[action] = path
         shrink = SHRINK_CLASS.search(code)
         request = REQUEST_CLASS.search(code)
         class_name = (shrink or request).group(1) if (shrink or request) else ""
@@ -248,7 +281,7 @@ def derive(site_packages, package_dir_name, document, known):
                     added[wire] = {"in": location, "type": ty}
         if added:
             facts[action] = added
-    return facts
+    return facts, paths
 
 
 def main():
@@ -259,7 +292,7 @@ def main():
             continue
         facts_file = os.path.join(facts_dir, f"{product.lower()}-{version}.yaml")
         known = known_facts(facts_file)
-        facts = derive(site_packages, module, document, known)
+        facts, paths = derive(site_packages, module, document, known)
         schema_facts = retyped_schema_fields(site_packages, module, document, known[2])
         client = os.path.join(site_packages, module, "client.py")
         signature = None
@@ -279,15 +312,19 @@ def main():
                 print(f"  {name}:")
                 for wire, fact in sorted(fields.items()):
                     print(f"    {wire}: {{type: {fact['type']}}}")
-        if not facts:
+        if not facts and not paths:
             continue
         print(f"# {product.lower()}-{version}.yaml, from {packages[module]}")
         print("operations:")
-        for action, added in sorted(facts.items()):
-            print(f"  {action}:\n    parameters:")
-            for wire, fact in sorted(added.items()):
-                text = ", ".join(f"{key}: {value}" for key, value in fact.items())
-                print(f"      {wire}: {{{text}}}")
+        for action in sorted(set(facts) | set(paths)):
+            print(f"  {action}:")
+            if action in paths:
+                print(f"    path: {paths[action]}")
+            if action in facts:
+                print("    parameters:")
+                for wire, fact in sorted(facts[action].items()):
+                    text = ", ".join(f"{key}: {value}" for key, value in fact.items())
+                    print(f"      {wire}: {{{text}}}")
 
 
 if __name__ == "__main__":

@@ -143,7 +143,8 @@ struct PlainState {
 }
 
 /// What a decoded field adds to [`decoded_size!`]: a text's length, a count's value. The
-/// hand-written struct keeps the counts as the text they are sent as; the SDK's are integers.
+/// hand-written struct keeps the counts as the text they are sent as, and its text as `String`;
+/// the SDK's counts are integers, its text `CompactString`.
 trait DecodedSize {
     fn decoded_size(&self) -> usize;
 }
@@ -151,6 +152,12 @@ trait DecodedSize {
 impl DecodedSize for Option<String> {
     fn decoded_size(&self) -> usize {
         self.as_ref().map_or(0, String::len)
+    }
+}
+
+impl DecodedSize for Option<acs_runtime::CompactString> {
+    fn decoded_size(&self) -> usize {
+        self.as_ref().map_or(0, |text| text.len())
     }
 }
 

@@ -86,7 +86,7 @@ async fn download_to(
     let file = tokio::fs::File::create(path)
         .await
         .map_err(TransferError::file("creating", path))?;
-    let etag = first.headers.e_tag.clone();
+    let etag = first.headers.e_tag.as_deref().map(String::from);
     if first.body.status() == 200 {
         // The whole object (OSS ignores a range that starts past the end of an empty one):
         // the response checks its own CRC-64.

@@ -370,11 +370,13 @@ async fn upload_part(
         .x_oss_hash_crc64ecma
         .as_deref()
         .and_then(|text| text.trim().parse::<u64>().ok());
-    let etag = response
-        .e_tag
-        .ok_or_else(|| TransferError::UnexpectedResponse {
-            action: "UploadPart",
-            detail: "no ETag header".into(),
-        })?;
+    let etag =
+        response
+            .e_tag
+            .map(String::from)
+            .ok_or_else(|| TransferError::UnexpectedResponse {
+                action: "UploadPart",
+                detail: "no ETag header".into(),
+            })?;
     Ok((etag, crc64))
 }

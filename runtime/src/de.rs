@@ -380,12 +380,14 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for TextFromScalar<V> {
             .visit_borrowed_str(if flag { "true" } else { "false" })
     }
 
+    // Integers are formatted on the stack and handed over as `&str`: a `CompactString` keeps
+    // them inline, where an owned `String` would stay its heap buffer.
     fn visit_i64<E: de::Error>(self, number: i64) -> Result<V::Value, E> {
-        self.0.visit_string(number.to_string())
+        self.0.visit_str(itoa::Buffer::new().format(number))
     }
 
     fn visit_u64<E: de::Error>(self, number: u64) -> Result<V::Value, E> {
-        self.0.visit_string(number.to_string())
+        self.0.visit_str(itoa::Buffer::new().format(number))
     }
 
     fn visit_f64<E: de::Error>(self, number: f64) -> Result<V::Value, E> {

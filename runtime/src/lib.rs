@@ -94,6 +94,13 @@ pub use content_type::ContentType;
 pub use location::Location;
 pub use params::Params;
 
+/// The text fields of decoded responses: a string that keeps up to 24 bytes inline, with no
+/// allocation to decode or drop, and derefs to `str` (mutable like `String`; `.into()` or
+/// `to_string()` makes a `String`). Request fields and setters keep `String`: callers build
+/// those, the decoder builds these (ARCHITECTURE.md, "Response text").
+#[cfg(feature = "client")]
+pub use compact_str::CompactString;
+
 #[cfg(feature = "client")]
 pub use {
     attempt::SignedRequest,

@@ -272,12 +272,26 @@ impl RequestParams {
     }
 
     /// The body as sent: a log group's fields as SLS's compressed protobuf
-    /// ([`BodyFields::SlsLogGroup`], with its size before compression), any other body as
+    /// ([`BodyFields::SlsLogGroup`], with its size before compression), XML fields signed
+    /// through the OSS gateway (`auth`) as the gateway writes them, any other body as
     /// [`Self::encode_body`] writes it.
     pub(crate) fn encode_message_body(
         &self,
         body_fields: Option<BodyFields>,
+        auth: AuthScheme,
     ) -> Result<EncodedBody, Error> {
+        if body_fields == Some(BodyFields::Xml)
+            && auth == AuthScheme::OssGatewayHmacSha256
+            && let Some(Body::Json(Value::Object(fields))) = &self.body
+        {
+            let document = crate::xml::to_oss_gateway_xml(fields)
+                .map_err(|reason| Error::Build(BuildError::Encode(reason)))?;
+            return Ok(EncodedBody {
+                bytes: Bytes::from(document),
+                content_type: Some(XML_CONTENT_TYPE),
+                raw_size: None,
+            });
+        }
         if body_fields == Some(BodyFields::SlsLogGroup)
             && let Some(Body::Json(Value::Object(fields))) = &self.body
         {
@@ -574,7 +588,8 @@ impl<'p> Message<'p> {
         base: &RequestBase,
         params: &'p RequestParams,
     ) -> Result<Self, Error> {
-        let body = params.encode_message_body(call.body_fields)?;
+        let auth = AuthScheme::of(&call, base);
+        let body = params.encode_message_body(call.body_fields, auth)?;
         let content_type = match call.defaults.content_type {
             ContentType::OfBody => body.content_type,
             ContentType::Fixed(content_type) => Some(content_type),
@@ -617,7 +632,18 @@ impl<'p> Message<'p> {
         } else {
             Cow::Borrowed(&params.headers)
         };
-        let labels_in_host = !params.host.is_empty() && !base.path_style;
+        // The OSS gateway puts the host labels (hcs-mgw's `userid`) before its service's own
+        // hosts only, never in the path, and leaves them out elsewhere.
+        let (labels_in_host, labels_in_path) = if auth == AuthScheme::OssGatewayHmacSha256 {
+            let before_host =
+                crate::auth::oss_gateway::puts_labels_before(&base.endpoint.authority);
+            (before_host && !params.host.is_empty(), false)
+        } else {
+            (
+                !params.host.is_empty() && !base.path_style,
+                !params.host.is_empty() && base.path_style,
+            )
+        };
         let authority = labels_in_host.then(|| {
             let mut authority = String::new();
             for (_, label) in params.host.iter() {
@@ -628,10 +654,10 @@ impl<'p> Message<'p> {
             authority
         });
         let mut path = params.render_path(call.path);
-        let mut sent_path = AuthScheme::of(&call, base)
+        let mut sent_path = auth
             .sends_path_values_as_python_requests()
             .then(|| params.render_path_with(call.path, encode_as_python_requests_into));
-        if base.path_style && !params.host.is_empty() {
+        if labels_in_path {
             let mut labels = String::new();
             for (_, label) in params.host.iter() {
                 labels.push('/');

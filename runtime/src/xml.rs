@@ -8,6 +8,11 @@
 //! an XML declaration, as the official OSS SDK V2 writes them. quick-xml's serde serializer
 //! writes the elements and escapes the text.
 //!
+//! The OSS gateway (`alibabacloud-gateway-oss` 0.0.30, which hcs-mgw's official SDK sends
+//! through) writes its XML otherwise ([`to_oss_gateway_xml`]): Python's ElementTree, element by
+//! element, after an XML declaration. Its bytes are signed (`Content-MD5`), so they are written
+//! here as ElementTree writes them rather than by quick-xml's serializer.
+//!
 //! A response is read the other way: the root element is the one top-level field, an element
 //! with child elements an object, a child element that repeats a list, an element holding text
 //! that text, and an empty element nothing (`null`). A list of one is one element in XML, which
@@ -27,6 +32,105 @@ pub(crate) fn to_xml(body: &Map<String, Value>) -> Result<String, String> {
         ));
     };
     quick_xml::se::to_string_with_root(root, content).map_err(|error| error.to_string())
+}
+
+/// The declaration the OSS gateway's `to_xml` writes before the elements.
+const OSS_GATEWAY_DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
+
+/// `body` as the OSS gateway writes a request's XML (`alibabacloud-gateway-oss-util` 0.0.14,
+/// `Client.to_xml`): the declaration, then each top-level field an element (its fields child
+/// elements, a list its element repeated), as ElementTree's `tostring` writes it: in
+/// `us-ascii`, so every character outside ASCII, in text or name, is a decimal character
+/// reference (`中` is `&#20013;`); `&`, `<` and `>` escaped and quotes not; an element without
+/// text or children (an empty text, list or object) is `<Name />`; booleans `true` and `false`.
+/// An empty body is empty, without the declaration.
+pub(crate) fn to_oss_gateway_xml(body: &Map<String, Value>) -> Result<String, String> {
+    if body.is_empty() {
+        return Ok(String::new());
+    }
+    let mut xml = String::from(OSS_GATEWAY_DECLARATION);
+    for (name, value) in body {
+        if value.is_array() {
+            return Err(format!("the XML root `{name}` cannot be a list"));
+        }
+        write_gateway_element(&mut xml, name, value);
+    }
+    Ok(ascii_with_character_references(&xml))
+}
+
+fn write_gateway_element(xml: &mut String, name: &str, value: &Value) {
+    let text = match value {
+        // A list is its element repeated beside its siblings.
+        Value::Array(items) => {
+            if items.is_empty() {
+                write_empty_element(xml, name);
+            }
+            for item in items {
+                write_gateway_element(xml, name, item);
+            }
+            return;
+        }
+        Value::Object(fields) if !fields.is_empty() => {
+            xml.push('<');
+            xml.push_str(name);
+            xml.push('>');
+            for (child, value) in fields {
+                write_gateway_element(xml, child, value);
+            }
+            xml.push_str("</");
+            xml.push_str(name);
+            xml.push('>');
+            return;
+        }
+        Value::Null | Value::Object(_) => String::new(),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Number(number) => number.to_string(),
+        Value::String(text) => text.clone(),
+    };
+    if text.is_empty() {
+        write_empty_element(xml, name);
+        return;
+    }
+    xml.push('<');
+    xml.push_str(name);
+    xml.push('>');
+    push_escaped_text(xml, &text);
+    xml.push_str("</");
+    xml.push_str(name);
+    xml.push('>');
+}
+
+fn write_empty_element(xml: &mut String, name: &str) {
+    xml.push('<');
+    xml.push_str(name);
+    xml.push_str(" />");
+}
+
+/// Text as ElementTree escapes it (`_escape_cdata`): `&`, `<` and `>` only, a `\r` kept, unlike
+/// quick-xml's escapes, which also write `\r` as a reference.
+fn push_escaped_text(xml: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => xml.push_str("&amp;"),
+            '<' => xml.push_str("&lt;"),
+            '>' => xml.push_str("&gt;"),
+            c => xml.push(c),
+        }
+    }
+}
+
+/// `text` in ASCII, each other character a decimal character reference, as Python's
+/// `xmlcharrefreplace` writes it.
+fn ascii_with_character_references(text: &str) -> String {
+    let mut ascii = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            ascii.push(c);
+        } else {
+            ascii.push_str(&format!("&#{};", u32::from(c)));
+        }
+    }
+    ascii
 }
 
 /// An element being read: its name and what it holds so far.
@@ -154,6 +258,23 @@ mod tests {
             to_xml(delete.as_object().unwrap()).unwrap(),
             "<Delete><Quiet>true</Quiet><Object><Key>a.txt</Key></Object></Delete>"
         );
+    }
+
+    /// What `alibabacloud-gateway-oss-util` 0.0.14's `to_xml` wrote for the same fields.
+    #[test]
+    fn a_body_through_the_oss_gateway_is_written_as_its_element_tree_writes_it() {
+        let body = json!({"Job": {
+            "Name": "a\r\nb \"q\" 'x' <&>", "Empty": "", "None": [], "Tags": ["中", "😀"],
+            "Count": 3, "On": false, "Inner": {},
+        }});
+        assert_eq!(
+            to_oss_gateway_xml(body.as_object().unwrap()).unwrap(),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><Job><Name>a\r\nb \"q\" 'x' \
+             &lt;&amp;&gt;</Name><Empty /><None /><Tags>&#20013;</Tags><Tags>&#128512;</Tags>\
+             <Count>3</Count><On>false</On><Inner /></Job>"
+        );
+        assert_eq!(to_oss_gateway_xml(&Map::new()).unwrap(), "");
+        assert!(to_oss_gateway_xml(json!({"List": [1]}).as_object().unwrap()).is_err());
     }
 
     #[test]

@@ -18,6 +18,9 @@ struct VectorFile {
     vectors: Vec<Vector>,
 }
 
+/// Whether a vector is of a kind the recording must hold.
+type IsOfKind = fn(&Vector) -> bool;
+
 #[derive(Deserialize)]
 struct Vector {
     name: String,
@@ -165,7 +168,58 @@ fn requests_signed_in_headers_match_the_official_sdk() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 22, "every header vector is checked");
+    assert!(checked > 0, "no header vector");
+}
+
+/// Every vector is of a kind the tests above check (so none goes unchecked), and the recording
+/// holds each shape of request they are there to hold the signer to.
+#[test]
+fn the_recording_covers_every_kind_and_shape_of_request() {
+    let file = vectors();
+    for vector in &file.vectors {
+        assert!(
+            matches!(vector.kind.as_str(), "header" | "query"),
+            "{}: no test checks a vector of kind {}",
+            vector.name,
+            vector.kind
+        );
+    }
+    fn in_headers(vector: &Vector) -> bool {
+        vector.kind == "header"
+    }
+    let covers: [(&str, IsOfKind); 10] = [
+        ("signed in headers", in_headers),
+        ("presigned", |vector| vector.kind == "query"),
+        ("a GET", |vector| {
+            in_headers(vector) && vector.method == "GET"
+        }),
+        ("a PUT", |vector| {
+            in_headers(vector) && vector.method == "PUT"
+        }),
+        ("a POST", |vector| {
+            in_headers(vector) && vector.method == "POST"
+        }),
+        ("a query", |vector| {
+            in_headers(vector) && vector.url.contains('?')
+        }),
+        ("no bucket", |vector| {
+            url_parts(&vector.url, ENDPOINT).bucket.is_none()
+        }),
+        ("a key outside ASCII", |vector| {
+            url_parts(vector.url.split('?').next().unwrap(), ENDPOINT)
+                .key
+                .is_some_and(|key| !key.is_ascii())
+        }),
+        ("a security token in headers", |vector| {
+            in_headers(vector) && vector.security_token.is_some()
+        }),
+        ("a presigned security token", |vector| {
+            vector.kind == "query" && vector.security_token.is_some()
+        }),
+    ];
+    for (shape, has) in covers {
+        assert!(file.vectors.iter().any(has), "no vector with {shape}");
+    }
 }
 
 #[test]
@@ -201,7 +255,7 @@ fn presigned_urls_match_the_official_sdk() {
         assert_eq!(query, recorded_query, "{}", vector.name);
         checked += 1;
     }
-    assert_eq!(checked, 2, "every presigned vector is checked");
+    assert!(checked > 0, "no presigned vector");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use acs_runtime::de;
+use acs_runtime::{CompactString, de};
 use proptest::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -120,6 +120,51 @@ fn strings_take_numbers_and_booleans_as_their_json_text() {
             "s"
         ]
     );
+}
+
+/// Generated responses hold their text as `CompactString`: it takes every form `String` takes,
+/// from JSON bytes and from XML read as JSON alike, at the top level and nested.
+#[test]
+fn compact_strings_take_what_strings_take() {
+    let values = json!([
+        7,
+        -7,
+        18446744073709551615u64,
+        -9223372036854775808i64,
+        1.5,
+        1e300,
+        true,
+        false,
+        "",
+        "s",
+        "a text longer than the twenty-four bytes kept inline",
+        "caf\u{e9}"
+    ]);
+    let as_strings = decode::<Vec<String>>(values.clone()).unwrap();
+    let compact = decode::<Vec<CompactString>>(values.clone()).unwrap();
+    assert_eq!(compact, as_strings);
+    assert_eq!(
+        de::from_value::<Vec<CompactString>>(values).unwrap(),
+        as_strings
+    );
+
+    let nested = json!({"Names": "[1, \"two\"]", "ByName": {"k": [false, null]}});
+    #[derive(Debug, Deserialize)]
+    struct Nested {
+        #[serde(rename = "Names")]
+        names: Option<Vec<CompactString>>,
+        #[serde(rename = "ByName")]
+        by_name: Option<BTreeMap<String, Vec<Option<CompactString>>>>,
+    }
+    let decoded = decode::<Nested>(nested).unwrap();
+    assert_eq!(decoded.names.unwrap(), ["1", "two"]);
+    assert_eq!(
+        decoded.by_name.unwrap()["k"],
+        [Some(CompactString::from("false")), None]
+    );
+    assert!(decode::<Vec<CompactString>>(json!([[1]])).is_err());
+    assert!(decode::<Vec<CompactString>>(json!([{"k": 1}])).is_err());
+    assert!(de::from_slice::<Vec<CompactString>>(b"[\"id-\xff\"]").is_err());
 }
 
 #[test]

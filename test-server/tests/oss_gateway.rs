@@ -2,8 +2,10 @@
 //! (`alibabacloud-hcs-mgw20240626` 1.0.8 over `alibabacloud-gateway-oss` 0.0.30:
 //! `tests/fixtures/official/hcs_mgw/vectors.json`, made by the `record.py` beside it at a pinned
 //! date): each recorded request, given to the runtime as parameters (the `userid` host label,
-//! the path, the query, an XML body), comes out with the recorded host, path, query, body and
-//! headers, `Content-MD5` and `Authorization` included; the test server's OSS4 verifier, told
+//! the path, the query, the fields the gateway wrote its XML body from), comes out with the
+//! recorded host (the `userid` before a `*.mgw.aliyuncs.com` endpoint, none before 127.0.0.1),
+//! path, query, body (as the gateway's ElementTree writes XML) and headers, `Content-MD5` and
+//! `Authorization` included; the test server's OSS4 verifier, told
 //! that no bucket is signed, accepts every official request and refuses it with a signed part
 //! changed.
 
@@ -48,7 +50,6 @@ const WRITTEN_BY_THE_CLIENT: [&str; 9] = [
 #[derive(Deserialize)]
 struct VectorFile {
     region: String,
-    endpoint: String,
     access_key_id: String,
     access_key_secret: String,
     vectors: Vec<Vector>,
@@ -58,6 +59,11 @@ struct VectorFile {
 struct Vector {
     name: String,
     security_token: Option<String>,
+    /// The client's endpoint, and the `userid` the call was given.
+    endpoint: String,
+    user_id: String,
+    /// What the gateway wrote the XML body from, when there is one.
+    body_fields: Option<serde_json::Map<String, serde_json::Value>>,
     method: String,
     /// Unencoded, as the gateway hands it to the HTTP client.
     path: String,
@@ -107,25 +113,31 @@ fn encoded(text: &str) -> String {
     out
 }
 
-/// The `userid` the gateway puts before the endpoint.
-fn user_id<'a>(vector: &'a Vector, file: &VectorFile) -> &'a str {
-    vector.headers["host"]
-        .strip_suffix(file.endpoint.as_str())
-        .and_then(|labels| labels.strip_suffix('.'))
-        .expect("the host is <userid>.<endpoint>")
-}
-
 #[test]
 fn requests_are_the_official_sdk_s_authorization_included() {
     let file = vectors();
     let pinned = SystemTime::UNIX_EPOCH + Duration::from_secs(PINNED);
-    assert_eq!(file.vectors.len(), 6);
+    // The recording covers both kinds of endpoint, with and without an XML body.
+    for (before_host, xml) in [(true, true), (true, false), (false, true), (false, false)] {
+        assert!(
+            file.vectors.iter().any(|vector| {
+                vector.headers["host"].starts_with(&format!("{}.", vector.user_id)) == before_host
+                    && vector.body_fields.is_some() == xml
+            }),
+            "no vector with the user ID before the host: {before_host}, an XML body: {xml}"
+        );
+    }
+    // And a path value holding what `requests` sends unencoded.
+    assert!(
+        file.vectors
+            .iter()
+            .any(|vector| vector.sent_path.contains("a+b")),
+        "no vector with `+` sent in its path"
+    );
     for vector in &file.vectors {
         let name = &vector.name;
         let mut params = RequestParams::default();
-        params
-            .host
-            .insert("userid", user_id(vector, &file).to_owned());
+        params.host.insert("userid", vector.user_id.clone());
         params.path.insert("path", vector.path.clone());
         for (key, value) in &vector.query {
             params.query.insert(key.clone(), value.clone());
@@ -135,10 +147,11 @@ fn requests_are_the_official_sdk_s_authorization_included() {
                 params.headers.insert(header.clone(), value.clone());
             }
         }
-        // An XML body goes as the gateway sends one: `application/xml`, with its MD5.
-        let xml = !vector.body.is_empty();
-        if xml {
-            params.body = Some(Body::Text(vector.body.clone()));
+        // An XML body goes as the gateway writes one from its fields: `application/xml`, with
+        // its MD5.
+        let xml = vector.body_fields.is_some();
+        if let Some(fields) = &vector.body_fields {
+            params.body = Some(Body::Json(serde_json::Value::Object(fields.clone())));
         }
         let call = CallSpec {
             action: name,
@@ -156,7 +169,7 @@ fn requests_are_the_official_sdk_s_authorization_included() {
         };
         let config = Config::builder()
             .region(file.region.as_str())
-            .endpoint(file.endpoint.as_str())
+            .endpoint(vector.endpoint.as_str())
             .credentials(credentials(&file, vector))
             .build()
             .unwrap();
@@ -174,7 +187,11 @@ fn requests_are_the_official_sdk_s_authorization_included() {
         assert_eq!(uri.path(), vector.sent_path, "{name}");
         let sent_query: BTreeMap<String, String> = url_pairs(uri.query().unwrap_or(""));
         assert_eq!(sent_query, vector.query, "{name}: query");
-        assert_eq!(request.body().as_ref(), vector.body.as_bytes(), "{name}");
+        assert_eq!(
+            String::from_utf8_lossy(request.body()),
+            vector.body,
+            "{name}: the body"
+        );
         let sent: BTreeMap<&str, &str> = request
             .headers()
             .iter()

@@ -224,3 +224,47 @@ fn the_official_put_logs_requests_verify_and_decode_to_their_log_groups() {
         assert_eq!(decode_put_logs(&headers, &body).unwrap(), expected);
     }
 }
+
+/// The official SDK's `GetLogs` requests (`tests/fixtures/official/sls/vectors.json`): a JSON
+/// body to `/logstores/{logstore}/logs`, whose signature (its `content-md5` included) checks,
+/// and fails with a byte of the body changed.
+#[test]
+fn the_official_get_logs_requests_verify_and_fail_with_their_body_changed() {
+    use acs_test_server::{Gateway, Received, verify_gateway};
+    use base64::Engine as _;
+
+    let file: serde_json::Value = serde_json::from_str(include_str!(
+        "../../tests/fixtures/official/sls/vectors.json"
+    ))
+    .unwrap();
+    let vectors = file["get_logs"].as_array().unwrap();
+    assert!(!vectors.is_empty(), "the fixture holds GetLogs vectors");
+    for vector in vectors {
+        let mut headers = http::HeaderMap::new();
+        for (name, value) in vector["headers"].as_object().unwrap() {
+            headers.insert(
+                http::HeaderName::try_from(name.as_str()).unwrap(),
+                http::HeaderValue::try_from(value.as_str().unwrap()).unwrap(),
+            );
+        }
+        let body = base64::engine::general_purpose::STANDARD
+            .decode(vector["body_base64"].as_str().unwrap())
+            .unwrap();
+        let secrets = |id: &str| (id == "ak").then(|| "secret".to_owned());
+        let received = |body| Received {
+            method: vector["method"].as_str().unwrap(),
+            path: vector["path"].as_str().unwrap(),
+            query: "",
+            headers: &headers,
+            body,
+        };
+        verify_gateway(Gateway::Sls, &received(&body), secrets).unwrap();
+        let mut changed = body.clone();
+        changed[0] ^= 1;
+        assert!(
+            verify_gateway(Gateway::Sls, &received(&changed), secrets).is_err(),
+            "{}: a changed body still verifies",
+            vector["name"]
+        );
+    }
+}

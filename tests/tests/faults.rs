@@ -19,7 +19,7 @@ async fn get_template(client: &Client) -> Result<String, Error> {
         .template_name("T")
         .send()
         .await
-        .map(|response| response.request_id.unwrap_or_default())
+        .map(|response| response.request_id.unwrap_or_default().into())
 }
 
 fn nonces(server: &TestServer) -> BTreeSet<String> {
@@ -165,10 +165,9 @@ async fn a_code_in_a_2xx_body_is_a_success() {
     assert_eq!(
         response
             .template
-            .and_then(|template| template.template_name),
-        success["Template"]["TemplateName"]
-            .as_str()
-            .map(str::to_owned)
+            .and_then(|template| template.template_name)
+            .as_deref(),
+        success["Template"]["TemplateName"].as_str()
     );
 
     for code in ["InternalError", "Throttling.User"] {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use acs_runtime::{Config, Credentials};
+use acs_runtime::{CompactString, Config, Credentials};
 use acs_test_server::{
     DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, ObjectServer, Reply, TestServer,
 };
@@ -264,7 +264,7 @@ async fn awkward_keys_list_as_they_were_written_page_after_page() {
     written.sort_unstable();
 
     // Two keys a page: the decoded token of each page asks for the next.
-    let listed: Vec<String> = futures_util::TryStreamExt::try_collect::<Vec<_>>(
+    let listed: Vec<CompactString> = futures_util::TryStreamExt::try_collect::<Vec<_>>(
         oss.list_objects_v2()
             .bucket("examplebucket")
             .prefix("dir 1/")

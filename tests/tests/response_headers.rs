@@ -82,8 +82,14 @@ async fn an_object_head_types_its_length_and_collects_its_user_metadata() {
     assert_eq!(head.e_tag.as_deref(), Some("\"E1\""));
     assert_eq!(head.x_oss_tagging_count, Some(3));
     let metadata = head.x_oss_meta.unwrap();
-    assert_eq!(metadata.get("owner").map(String::as_str), Some("Ann Lee"));
-    assert_eq!(metadata.get("city").map(String::as_str), Some("Hangzhou"));
+    assert_eq!(
+        metadata.get("owner").map(|value| value.as_str()),
+        Some("Ann Lee")
+    );
+    assert_eq!(
+        metadata.get("city").map(|value| value.as_str()),
+        Some("Hangzhou")
+    );
     assert_eq!(metadata.len(), 2);
 }
 

@@ -44,7 +44,8 @@ pub mod testing;
 pub mod waiters;
 pub use acs_runtime::credentials::ProvideCredentials;
 pub use acs_runtime::{
-    Blob, BuildError, CallOptions, Config, Credentials, Error, IndexMap, Paginator,
-    ResponseFuture, RetryConfig, ServiceError, TimeoutConfig, TimestampError, WaiterError,
+    Blob, BuildError, CallOptions, CompactString, Config, Credentials, Error, IndexMap,
+    Paginator, ResponseFuture, RetryConfig, ServiceError, TimeoutConfig, TimestampError,
+    WaiterError,
 };
 pub use client::{Client, SERVICE};

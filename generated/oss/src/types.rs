@@ -273,19 +273,19 @@ pub struct AccessPoint {
     /// Wire name: `Bucket`.
     ///
     /// Example: `oss-example`
-    pub bucket: Option<String>,
+    pub bucket: Option<::acs_runtime::CompactString>,
     /// The name of the access point.
     ///
     /// Wire name: `AccessPointName`.
-    pub access_point_name: Option<String>,
+    pub access_point_name: Option<::acs_runtime::CompactString>,
     /// The alias of the access point.
     ///
     /// Wire name: `Alias`.
-    pub alias: Option<String>,
+    pub alias: Option<::acs_runtime::CompactString>,
     /// The network origin of the access point.
     ///
     /// Wire name: `NetworkOrigin`.
-    pub network_origin: Option<String>,
+    pub network_origin: Option<::acs_runtime::CompactString>,
     /// The container that stores the information about the VPC.
     ///
     /// Wire name: `VpcConfiguration`.
@@ -293,7 +293,7 @@ pub struct AccessPoint {
     /// The status of the access point.
     ///
     /// Wire name: `Status`.
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AccessPoint {
     fn serialize<S: ::serde::Serializer>(
@@ -936,31 +936,31 @@ pub struct Bucket {
     /// Wire name: `CreationDate`.
     ///
     /// Example: `2014-05-15T11:18:32.000Z`
-    pub creation_date: Option<String>,
+    pub creation_date: Option<::acs_runtime::CompactString>,
     /// The public endpoint of the region in which the bucket resides.
     ///
     /// Wire name: `ExtranetEndpoint`.
     ///
     /// Example: `oss-cn-hangzhou.aliyuncs.com`
-    pub extranet_endpoint: Option<String>,
+    pub extranet_endpoint: Option<::acs_runtime::CompactString>,
     /// The internal endpoint of the region in which the bucket you access from ECS instances resides. The bucket and ECS instances are in the same region.
     ///
     /// Wire name: `IntranetEndpoint`.
     ///
     /// Example: `oss-cn-hangzhou-internal.aliyuncs.com`
-    pub intranet_endpoint: Option<String>,
+    pub intranet_endpoint: Option<::acs_runtime::CompactString>,
     /// The data center in which the bucket is located.
     ///
     /// Wire name: `Location`.
     ///
     /// Example: `oss-cn-hangzhou`
-    pub location: Option<String>,
+    pub location: Option<::acs_runtime::CompactString>,
     /// The name of the bucket.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `mybucket01`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The storage class of the bucket. Valid values: Standard, IA, Archive, and ColdArchive.
     ///
     /// Wire name: `StorageClass`.
@@ -974,7 +974,7 @@ pub struct Bucket {
     /// Wire name: `Region`.
     ///
     /// Example: `cn-hangzhou`
-    pub region: Option<String>,
+    pub region: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Bucket {
     fn serialize<S: ::serde::Serializer>(
@@ -1173,19 +1173,19 @@ pub struct BucketAntiDdosInfo {
     /// Wire name: `InstanceId`.
     ///
     /// Example: `cbcac8d2-4f75-4d6d-9f2e-c3447f73****`
-    pub instance_id: Option<String>,
+    pub instance_id: Option<::acs_runtime::CompactString>,
     /// The ID of the bucket owner.
     ///
     /// Wire name: `Owner`.
     ///
     /// Example: `114893010724****`
-    pub owner: Option<String>,
+    pub owner: Option<::acs_runtime::CompactString>,
     /// The name of the bucket for which the Anti-DDoS instance is created.
     ///
     /// Wire name: `Bucket`.
     ///
     /// Example: `examplebucket`
-    pub bucket: Option<String>,
+    pub bucket: Option<::acs_runtime::CompactString>,
     /// The time when the Anti-DDoS instance was created. The value is a timestamp.
     ///
     /// Wire name: `Ctime`.
@@ -1213,13 +1213,13 @@ pub struct BucketAntiDdosInfo {
     /// Wire name: `Status`.
     ///
     /// Example: `Defending`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The type of the Anti-DDoS instance. Valid value: AntiDDosPremimum.
     ///
     /// Wire name: `Type`.
     ///
     /// Example: `AntiDDosPremimum`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The container that stores the custom domain names.
     ///
     /// Wire name: `Cnames`.
@@ -1348,7 +1348,7 @@ pub struct BucketAntiDdosInfoCnames {
     /// The custom domain names.
     ///
     /// Wire name: `Domain`.
-    pub domain: Option<Vec<String>>,
+    pub domain: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for BucketAntiDdosInfoCnames {
     fn serialize<S: ::serde::Serializer>(
@@ -1398,7 +1398,7 @@ impl<'de> ::serde::Deserialize<'de> for BucketAntiDdosInfoCnames {
 }
 impl BucketAntiDdosInfoCnames {
     /// `Domain`: empty when the service sent none.
-    pub fn domain(&self) -> &[String] {
+    pub fn domain(&self) -> &[::acs_runtime::CompactString] {
         self.domain.as_deref().unwrap_or_default()
     }
 }
@@ -1573,13 +1573,13 @@ pub struct BucketDataRedundancyTransition {
     /// Wire name: `Bucket`.
     ///
     /// Example: `example-bucket`
-    pub bucket: Option<String>,
+    pub bucket: Option<::acs_runtime::CompactString>,
     /// ID of the redundancy type conversion task.
     ///
     /// Wire name: `TaskId`.
     ///
     /// Example: `751f5243f8ac4ae89f34726534d1****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
     /// Status of the redundancy type conversion task. Valid values:
     ///
     /// *   Queueing
@@ -1589,25 +1589,25 @@ pub struct BucketDataRedundancyTransition {
     /// Wire name: `Status`.
     ///
     /// Example: `Queueing`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// Time when the redundancy type conversion task was created.
     ///
     /// Wire name: `CreateTime`.
     ///
     /// Example: `2023-11-17T09:14:39.000Z`
-    pub create_time: Option<String>,
+    pub create_time: Option<::acs_runtime::CompactString>,
     /// Time when the redundancy type conversion task started.
     ///
     /// Wire name: `StartTime`.
     ///
     /// Example: `2023-11-17T09:14:39.000Z`
-    pub start_time: Option<String>,
+    pub start_time: Option<::acs_runtime::CompactString>,
     /// Time when the redundancy type conversion task was complete.
     ///
     /// Wire name: `EndTime`.
     ///
     /// Example: `2023-11-17T09:14:39.000Z`
-    pub end_time: Option<String>,
+    pub end_time: Option<::acs_runtime::CompactString>,
     /// Progress of the redundancy type conversion task in percentage. Value values: 0 to 100.
     ///
     /// Wire name: `ProcessPercentage`.
@@ -1619,7 +1619,7 @@ pub struct BucketDataRedundancyTransition {
     /// Wire name: `EstimatedRemainingTime`.
     ///
     /// Example: `10`
-    pub estimated_remaining_time: Option<String>,
+    pub estimated_remaining_time: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for BucketDataRedundancyTransition {
     fn serialize<S: ::serde::Serializer>(
@@ -1855,7 +1855,7 @@ pub struct BucketInfoBucket {
     /// Wire name: `CreationDate`.
     ///
     /// Example: `2022-01-06T08:20:09.000Z`
-    pub creation_date: Option<String>,
+    pub creation_date: Option<::acs_runtime::CompactString>,
     /// Indicates whether cross-region replication (CRR) is enabled for the bucket.
     ///
     /// Valid values:
@@ -1891,27 +1891,27 @@ pub struct BucketInfoBucket {
     /// The public endpoint of the bucket.
     ///
     /// Wire name: `ExtranetEndpoint`.
-    pub extranet_endpoint: Option<String>,
+    pub extranet_endpoint: Option<::acs_runtime::CompactString>,
     /// The internal endpoint of the bucket.
     ///
     /// Wire name: `IntranetEndpoint`.
-    pub intranet_endpoint: Option<String>,
+    pub intranet_endpoint: Option<::acs_runtime::CompactString>,
     /// The region in which the bucket is located.
     ///
     /// Wire name: `Location`.
     ///
     /// Example: `oss-cn-hangzhou`
-    pub location: Option<String>,
+    pub location: Option<::acs_runtime::CompactString>,
     /// The name of the bucket.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `test-bucket`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group to which the bucket belongs.
     ///
     /// Wire name: `ResourceGroupId`.
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The storage class of the bucket.
     ///
     /// Wire name: `StorageClass`.
@@ -1971,7 +1971,7 @@ pub struct BucketInfoBucket {
     /// Wire name: `Comment`.
     ///
     /// Example: `An example bucket.`
-    pub comment: Option<String>,
+    pub comment: Option<::acs_runtime::CompactString>,
     /// Whether the bucket has been configured to block public access.
     ///
     /// Wire name: `BlockPublicAccess`.
@@ -2250,13 +2250,13 @@ pub struct BucketInfoBucketServerSideEncryptionRule {
     /// Wire name: `SSEAlgorithm`.
     ///
     /// Example: `None`
-    pub sse_algorithm: Option<String>,
+    pub sse_algorithm: Option<::acs_runtime::CompactString>,
     /// The key that is managed by Key Management Service (KMS).
     ///
     /// Wire name: `KMSMasterKeyID`.
     ///
     /// Example: `****`
-    pub kms_master_key_id: Option<String>,
+    pub kms_master_key_id: Option<::acs_runtime::CompactString>,
     /// The algorithm that is used to encrypt objects. If you do not configure this parameter, objects are encrypted by using AES-256. This parameter is valid only when SSEAlgorithm is set to KMS.
     ///
     /// Valid value: SM4.
@@ -2264,7 +2264,7 @@ pub struct BucketInfoBucketServerSideEncryptionRule {
     /// Wire name: `KMSDataEncryption`.
     ///
     /// Example: `SM4`
-    pub kms_data_encryption: Option<String>,
+    pub kms_data_encryption: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for BucketInfoBucketServerSideEncryptionRule {
     fn serialize<S: ::serde::Serializer>(
@@ -2427,13 +2427,13 @@ pub struct BucketPolicy {
     /// Wire name: `LogBucket`.
     ///
     /// Example: `example-bucket`
-    pub log_bucket: Option<String>,
+    pub log_bucket: Option<::acs_runtime::CompactString>,
     /// The directory used to store access logs.
     ///
     /// Wire name: `LogPrefix`.
     ///
     /// Example: `log/`
-    pub log_prefix: Option<String>,
+    pub log_prefix: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for BucketPolicy {
     fn serialize<S: ::serde::Serializer>(
@@ -3916,7 +3916,7 @@ pub struct CnameCertificate {
     /// Wire name: `CertId`.
     ///
     /// Example: `493****-cn-hangzhou`
-    pub cert_id: Option<String>,
+    pub cert_id: Option<::acs_runtime::CompactString>,
     /// The status of the certificate.
     ///
     /// Valid values:
@@ -3948,25 +3948,25 @@ pub struct CnameCertificate {
     /// Wire name: `CreationDate`.
     ///
     /// Example: `Wed, 15 Sep 2021 02:35:06 GMT`
-    pub creation_date: Option<String>,
+    pub creation_date: Option<::acs_runtime::CompactString>,
     /// The signature of the certificate.
     ///
     /// Wire name: `Fingerprint`.
     ///
     /// Example: `DE:01:CF:EC:7C:A7:98:CB:D8:6E:FB:1D:97:EB:A9:64:1D:4E:**:**`
-    pub fingerprint: Option<String>,
+    pub fingerprint: Option<::acs_runtime::CompactString>,
     /// The time when the certificate takes effect.
     ///
     /// Wire name: `ValidStartDate`.
     ///
     /// Example: `Wed, 12 Apr 2023 10:14:51 GMT`
-    pub valid_start_date: Option<String>,
+    pub valid_start_date: Option<::acs_runtime::CompactString>,
     /// The time when the certificate expires.
     ///
     /// Wire name: `ValidEndDate`.
     ///
     /// Example: `Mon, 4 May 2048 10:14:51 GMT`
-    pub valid_end_date: Option<String>,
+    pub valid_end_date: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CnameCertificate {
     fn serialize<S: ::serde::Serializer>(
@@ -4089,13 +4089,13 @@ pub struct CnameInfo {
     /// Wire name: `Domain`.
     ///
     /// Example: `example.com`
-    pub domain: Option<String>,
+    pub domain: Option<::acs_runtime::CompactString>,
     /// The time when the custom domain name was mapped.
     ///
     /// Wire name: `LastModified`.
     ///
     /// Example: `2021-09-15T02:35:07.000Z`
-    pub last_modified: Option<String>,
+    pub last_modified: Option<::acs_runtime::CompactString>,
     /// The status of the domain name. Valid values:
     ///
     /// *   Enabled
@@ -4104,7 +4104,7 @@ pub struct CnameInfo {
     /// Wire name: `Status`.
     ///
     /// Example: `Enabled`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The container in which the certificate information is stored.
     ///
     /// Wire name: `Certificate`.
@@ -4205,25 +4205,25 @@ pub struct CnameToken {
     /// Wire name: `Bucket`.
     ///
     /// Example: `examplebucket`
-    pub bucket: Option<String>,
+    pub bucket: Option<::acs_runtime::CompactString>,
     /// The name of the CNAME record that is mapped to the bucket.
     ///
     /// Wire name: `Cname`.
     ///
     /// Example: `example.com`
-    pub cname: Option<String>,
+    pub cname: Option<::acs_runtime::CompactString>,
     /// The CNAME token that is returned by OSS.
     ///
     /// Wire name: `Token`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `be1d49d863dea9ffeff3df7d6455****`
-    pub token: Option<String>,
+    pub token: Option<::acs_runtime::CompactString>,
     /// The time when the CNAME token expires.
     ///
     /// Wire name: `ExpireTime`.
     ///
     /// Example: `Wed, 23 Feb 2022 21:16:37 GMT`
-    pub expire_time: Option<String>,
+    pub expire_time: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CnameToken {
     fn serialize<S: ::serde::Serializer>(
@@ -4456,7 +4456,7 @@ pub struct CommonPrefix {
     /// Wire name: `Prefix`.
     ///
     /// Example: `fun/`
-    pub prefix: Option<String>,
+    pub prefix: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CommonPrefix {
     fn serialize<S: ::serde::Serializer>(
@@ -5108,11 +5108,11 @@ pub struct CreateAccessPointResult {
     /// The Alibaba Cloud Resource Name (ARN) of the access point.
     ///
     /// Wire name: `AccessPointArn`.
-    pub access_point_arn: Option<String>,
+    pub access_point_arn: Option<::acs_runtime::CompactString>,
     /// The alias of the access point.
     ///
     /// Wire name: `Alias`.
-    pub alias: Option<String>,
+    pub alias: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateAccessPointResult {
     fn serialize<S: ::serde::Serializer>(
@@ -5595,13 +5595,13 @@ pub struct DeleteMarkerEntry {
     /// Wire name: `Key`.
     ///
     /// Example: `example`
-    pub key: Option<String>,
+    pub key: Option<::acs_runtime::CompactString>,
     /// The version ID of the object.
     ///
     /// Wire name: `VersionId`.
     ///
     /// Example: `CAEQMxiBgMDNoP2D0BYiIDE3MWUxNzgxZDQxNTRiODI5OGYwZGMwNGY3MzZjN****`
-    pub version_id: Option<String>,
+    pub version_id: Option<::acs_runtime::CompactString>,
     /// Indicates whether the version is the current version. Valid values:
     ///
     /// *   true: The version is the current version.
@@ -5618,7 +5618,7 @@ pub struct DeleteMarkerEntry {
     /// Wire name: `LastModified`.
     ///
     /// Example: `2019-04-09T07:27:28.000Z`
-    pub last_modified: Option<String>,
+    pub last_modified: Option<::acs_runtime::CompactString>,
     /// The container that stores the information about the bucket owner.
     ///
     /// Wire name: `Owner`.
@@ -5725,11 +5725,11 @@ pub struct Endpoints {
     /// The public endpoint of the access point.
     ///
     /// Wire name: `PublicEndpoint`.
-    pub public_endpoint: Option<String>,
+    pub public_endpoint: Option<::acs_runtime::CompactString>,
     /// 接入点的内网Endpoint。
     ///
     /// Wire name: `InternalEndpoint`.
-    pub internal_endpoint: Option<String>,
+    pub internal_endpoint: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Endpoints {
     fn serialize<S: ::serde::Serializer>(
@@ -6288,13 +6288,13 @@ pub struct Function {
     /// Wire name: `Arn`.
     ///
     /// Example: `acs:fc:oss-ap-southeast-1:1993989758795198:services/qianwang-fc-test.LATEST/functions/fc-test`
-    pub arn: Option<String>,
+    pub arn: Option<::acs_runtime::CompactString>,
     /// Role used to execute the function.
     ///
     /// Wire name: `AssumeRole`.
     ///
     /// Example: `acs:ram::1993989758795198:role/AliyunOSSObjectFcForOSSDefaultRole`
-    pub assume_role: Option<String>,
+    pub assume_role: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Function {
     fn serialize<S: ::serde::Serializer>(
@@ -6454,11 +6454,11 @@ pub struct FunctionComputeConfiguration {
     /// Wire name: `ID`.
     ///
     /// Example: `1`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// Events to listen.
     ///
     /// Wire name: `Event`.
-    pub event: Option<Vec<String>>,
+    pub event: Option<Vec<::acs_runtime::CompactString>>,
     /// Filter for event.
     ///
     /// Wire name: `Filter`.
@@ -6532,7 +6532,7 @@ impl FunctionComputeConfiguration {
         self.id.as_deref()
     }
     /// `Event`: empty when the service sent none.
-    pub fn event(&self) -> &[String] {
+    pub fn event(&self) -> &[::acs_runtime::CompactString] {
         self.event.as_deref().unwrap_or_default()
     }
     /// `Filter`, if the service sent it.
@@ -6551,23 +6551,23 @@ pub struct GetAccessPointResult {
     /// The name of the access point.
     ///
     /// Wire name: `AccessPointName`.
-    pub access_point_name: Option<String>,
+    pub access_point_name: Option<::acs_runtime::CompactString>,
     /// The name of the bucket for which the access point is configured.
     ///
     /// Wire name: `Bucket`.
     ///
     /// Example: `example-bucket`
-    pub bucket: Option<String>,
+    pub bucket: Option<::acs_runtime::CompactString>,
     /// The ID of the Alibaba Cloud account for which the access point is configured.
     ///
     /// Wire name: `AccountId`.
     ///
     /// Example: `10378****8768`
-    pub account_id: Option<String>,
+    pub account_id: Option<::acs_runtime::CompactString>,
     /// The network origin of the access point. Valid values: vpc and internet. vpc: You can only use the specified VPC ID to access the access point. internet: You can use public endpoints and internal endpoints to access the access point.
     ///
     /// Wire name: `NetworkOrigin`.
-    pub network_origin: Option<String>,
+    pub network_origin: Option<::acs_runtime::CompactString>,
     /// The container that stores the information about the VPC.
     ///
     /// Wire name: `VpcConfiguration`.
@@ -6575,15 +6575,15 @@ pub struct GetAccessPointResult {
     /// The ARN of the access point.
     ///
     /// Wire name: `AccessPointArn`.
-    pub access_point_arn: Option<String>,
+    pub access_point_arn: Option<::acs_runtime::CompactString>,
     /// The alias of the access point.
     ///
     /// Wire name: `Alias`.
-    pub alias: Option<String>,
+    pub alias: Option<::acs_runtime::CompactString>,
     /// The status of the access point.
     ///
     /// Wire name: `Status`.
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The container that stores the network origin information about the access point.
     ///
     /// Wire name: `Endpoints`.
@@ -6599,7 +6599,7 @@ pub struct GetAccessPointResult {
     /// Wire name: `CreationDate`.
     ///
     /// Example: `Sat, 27 Apr 2024 15:04:14 GMT`
-    pub creation_date: Option<String>,
+    pub creation_date: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GetAccessPointResult {
     fn serialize<S: ::serde::Serializer>(
@@ -6770,7 +6770,7 @@ pub struct Group {
     /// Wire name: `Value`.
     ///
     /// Example: `100`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
     /// Wire name: `Count`.
     ///
     /// Example: `5`
@@ -8577,13 +8577,13 @@ pub struct Key {
     /// Wire name: `Prefix`.
     ///
     /// Example: `prod`
-    pub prefix: Option<String>,
+    pub prefix: Option<::acs_runtime::CompactString>,
     /// The suffix of an object name.
     ///
     /// Wire name: `Suffix`.
     ///
     /// Example: `.jpb`
-    pub suffix: Option<String>,
+    pub suffix: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Key {
     fn serialize<S: ::serde::Serializer>(
@@ -9081,19 +9081,19 @@ pub struct ListAccessPointsResult {
     /// Wire name: `IsTruncated`.
     ///
     /// Example: `true`
-    pub is_truncated: Option<String>,
+    pub is_truncated: Option<::acs_runtime::CompactString>,
     /// Indicates that this ListAccessPoints request does not return all results that can be listed. You can use NextContinuationToken to continue obtaining list results.
     ///
     /// Wire name: `NextContinuationToken`.
     ///
     /// Example: `abc**`
-    pub next_continuation_token: Option<String>,
+    pub next_continuation_token: Option<::acs_runtime::CompactString>,
     /// The ID of the Alibaba Cloud account to which the access point belongs.
     ///
     /// Wire name: `AccountId`.
     ///
     /// Example: `10107***1448150`
-    pub account_id: Option<String>,
+    pub account_id: Option<::acs_runtime::CompactString>,
     /// The container that stores the information about all access points.
     ///
     /// Wire name: `AccessPoints`.
@@ -9208,13 +9208,13 @@ pub struct LiveChannel {
     /// Wire name: `Name`.
     ///
     /// Example: `channel-0`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The description of the LiveChannel.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The status of the LiveChannel. Valid values:
     ///
     /// *   disabled
@@ -9223,13 +9223,13 @@ pub struct LiveChannel {
     /// Wire name: `Status`.
     ///
     /// Example: `enabled`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The time when the LiveChannel configuration is last modified. Standard: ISO 8601.
     ///
     /// Wire name: `LastModified`.
     ///
     /// Example: `ISO8601`
-    pub last_modified: Option<String>,
+    pub last_modified: Option<::acs_runtime::CompactString>,
     /// The container that stores the URL used to ingest a stream to the LiveChannel.
     ///
     /// Wire name: `PublishUrls`.
@@ -9360,7 +9360,7 @@ pub struct LiveChannelAudio {
     /// Wire name: `Codec`.
     ///
     /// Example: `ADPCM`
-    pub codec: Option<String>,
+    pub codec: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for LiveChannelAudio {
     fn serialize<S: ::serde::Serializer>(
@@ -9550,7 +9550,7 @@ pub struct LiveChannelPlayUrls {
     /// Wire name: `Url`.
     ///
     /// Example: `http://test-bucket.oss-cn-hangzhou.aliyuncs.com/test-channel/playlist.m3u8`
-    pub url: Option<String>,
+    pub url: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for LiveChannelPlayUrls {
     fn serialize<S: ::serde::Serializer>(
@@ -9619,7 +9619,7 @@ pub struct LiveChannelPublishUrls {
     /// Wire name: `Url`.
     ///
     /// Example: `rtmp://test-bucket.oss-cn-hangzhou.aliyuncs.com/live/test-channel`
-    pub url: Option<String>,
+    pub url: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for LiveChannelPublishUrls {
     fn serialize<S: ::serde::Serializer>(
@@ -9960,7 +9960,7 @@ pub struct LiveChannelVideo {
     /// Wire name: `Codec`.
     ///
     /// Example: `64`
-    pub codec: Option<String>,
+    pub codec: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for LiveChannelVideo {
     fn serialize<S: ::serde::Serializer>(
@@ -10055,19 +10055,19 @@ pub struct LiveRecord {
     /// Wire name: `StartTime`.
     ///
     /// Example: `2016-07-30T01:53:21.000Z`
-    pub start_time: Option<String>,
+    pub start_time: Option<::acs_runtime::CompactString>,
     /// The end time of stream ingest, which is in the ISO8601 format.
     ///
     /// Wire name: `EndTime`.
     ///
     /// Example: `2016-07-30T01:53:31.000Z`
-    pub end_time: Option<String>,
+    pub end_time: Option<::acs_runtime::CompactString>,
     /// The IP address of the stream ingest client.
     ///
     /// Wire name: `RemoteAddr`.
     ///
     /// Example: `10.101.194.148:57632`
-    pub remote_addr: Option<String>,
+    pub remote_addr: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for LiveRecord {
     fn serialize<S: ::serde::Serializer>(
@@ -10158,7 +10158,7 @@ pub struct LocationTransferType {
     /// Wire name: `Location`.
     ///
     /// Example: `oss-cn-beijing`
-    pub location: Option<String>,
+    pub location: Option<::acs_runtime::CompactString>,
     /// The container that stores the transfer type.
     ///
     /// Wire name: `TransferTypes`.
@@ -10567,11 +10567,11 @@ pub struct MetaQueryAggregationsResult {
     /// Wire name: `Field`.
     ///
     /// Example: `Size`
-    pub field: Option<String>,
+    pub field: Option<::acs_runtime::CompactString>,
     /// Wire name: `Operation`.
     ///
     /// Example: `sum`
-    pub operation: Option<String>,
+    pub operation: Option<::acs_runtime::CompactString>,
     /// Wire name: `Value`.
     ///
     /// Example: `200`
@@ -10664,7 +10664,7 @@ pub struct MetaQueryFile {
     /// Wire name: `Filename`.
     ///
     /// Example: `exampleobject.txt`
-    pub filename: Option<String>,
+    pub filename: Option<::acs_runtime::CompactString>,
     /// The object size.
     ///
     /// Wire name: `Size`.
@@ -10676,7 +10676,7 @@ pub struct MetaQueryFile {
     /// Wire name: `FileModifiedTime`.
     ///
     /// Example: `2021-06-29T15:04:05.000000000Z07:00`
-    pub file_modified_time: Option<String>,
+    pub file_modified_time: Option<::acs_runtime::CompactString>,
     /// The type of the object.
     ///
     /// Valid values:
@@ -10878,25 +10878,25 @@ pub struct MetaQueryFile {
     /// Wire name: `ETag`.
     ///
     /// Example: `"fba9dede5f27731c9771645a3986****"`
-    pub e_tag: Option<String>,
+    pub e_tag: Option<::acs_runtime::CompactString>,
     /// The CRC-64 value of the object.
     ///
     /// Wire name: `OSSCRC64`.
     ///
     /// Example: `4858A48BD1466884`
-    pub osscrc64: Option<String>,
+    pub osscrc64: Option<::acs_runtime::CompactString>,
     /// The server-side encryption of the object.
     ///
     /// Wire name: `ServerSideEncryption`.
     ///
     /// Example: `AES256`
-    pub server_side_encryption: Option<String>,
+    pub server_side_encryption: Option<::acs_runtime::CompactString>,
     /// The server-side encryption algorithm used when the object was created.
     ///
     /// Wire name: `ServerSideEncryptionCustomerAlgorithm`.
     ///
     /// Example: `SM4`
-    pub server_side_encryption_customer_algorithm: Option<String>,
+    pub server_side_encryption_customer_algorithm: Option<::acs_runtime::CompactString>,
     /// The number of the tags of the object.
     ///
     /// Wire name: `OSSTaggingCount`.
@@ -11104,7 +11104,7 @@ pub struct MetaQueryResp {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTIzNDU2Nzg6aW1tdGVzdDpleGFtcGxlYnVja2V0OmRhdGFzZXQwMDE6b3NzOi8vZXhhbXBsZWJ1Y2tldC9zYW1wbGVvYmplY3QxLmpw****`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// Wire name: `Files`.
     pub files: Option<Files>,
     /// Wire name: `Aggregations`.
@@ -11250,13 +11250,13 @@ pub struct MetaQueryTagging {
     /// Wire name: `Key`.
     ///
     /// Example: `abc`
-    pub key: Option<String>,
+    pub key: Option<::acs_runtime::CompactString>,
     /// The tag value.
     ///
     /// Wire name: `Value`.
     ///
     /// Example: `test`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for MetaQueryTagging {
     fn serialize<S: ::serde::Serializer>(
@@ -11327,13 +11327,13 @@ pub struct MetaQueryUserMeta {
     /// Wire name: `Key`.
     ///
     /// Example: `abc`
-    pub key: Option<String>,
+    pub key: Option<::acs_runtime::CompactString>,
     /// The value of the user metadata item.
     ///
     /// Wire name: `Value`.
     ///
     /// Example: `test`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for MetaQueryUserMeta {
     fn serialize<S: ::serde::Serializer>(
@@ -12617,13 +12617,13 @@ pub struct ObjectSummary {
     /// Wire name: `Key`.
     ///
     /// Example: `fun/test.jpg`
-    pub key: Option<String>,
+    pub key: Option<::acs_runtime::CompactString>,
     /// The time when the object was last modified.
     ///
     /// Wire name: `LastModified`.
     ///
     /// Example: `2012-02-24T08:42:32.000Z`
-    pub last_modified: Option<String>,
+    pub last_modified: Option<::acs_runtime::CompactString>,
     /// The ETag that is generated when an object is created. ETags are used to identify the content of objects.
     ///
     /// *   For an object that is created by calling the PutObject operation, the ETag value of the object is the MD5 hash of its content.
@@ -12633,7 +12633,7 @@ pub struct ObjectSummary {
     /// Wire name: `ETag`.
     ///
     /// Example: `5B3C1A2E053D763E1B002CC607C5A0FE1****`
-    pub e_tag: Option<String>,
+    pub e_tag: Option<::acs_runtime::CompactString>,
     /// The types of the returned objects.
     ///
     /// *   Normal: Objects created by using simple upload.
@@ -12643,7 +12643,7 @@ pub struct ObjectSummary {
     /// Wire name: `Type`.
     ///
     /// Example: `Normal`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The sizes of the returned objects. Unit: byte.
     ///
     /// Wire name: `Size`.
@@ -12665,13 +12665,13 @@ pub struct ObjectSummary {
     /// Wire name: `RestoreInfo`.
     ///
     /// Example: `ongoing-request="true”`
-    pub restore_info: Option<String>,
+    pub restore_info: Option<::acs_runtime::CompactString>,
     /// The time when the storage class of the object is converted to Cold Archive or Deep Cold Archive based on lifecycle rules.
     ///
     /// Wire name: `TransitionTime`.
     ///
     /// Example: `2012-02-24T08:42:32.000Z`
-    pub transition_time: Option<String>,
+    pub transition_time: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ObjectSummary {
     fn serialize<S: ::serde::Serializer>(
@@ -12822,13 +12822,13 @@ pub struct ObjectVersion {
     /// Wire name: `Key`.
     ///
     /// Example: `example`
-    pub key: Option<String>,
+    pub key: Option<::acs_runtime::CompactString>,
     /// The version ID of the object.
     ///
     /// Wire name: `VersionId`.
     ///
     /// Example: `CAEQMxiBgMDNoP2D0BYiIDE3MWUxNzgxZDQxNTRiODI5OGYwZGMwNGY3MzZjN****`
-    pub version_id: Option<String>,
+    pub version_id: Option<::acs_runtime::CompactString>,
     /// Indicates whether the version of the object is the current version. Valid values:
     ///
     /// *   true: The version is the current version.
@@ -12845,7 +12845,7 @@ pub struct ObjectVersion {
     /// Wire name: `LastModified`.
     ///
     /// Example: `2019-04-09T07:27:28.000Z`
-    pub last_modified: Option<String>,
+    pub last_modified: Option<::acs_runtime::CompactString>,
     /// The ETag that is generated when an object is created. ETags are used to identify the content of objects.
     ///
     /// *   For an object that is created by calling the PutObject operation, the ETag value of the object is the MD5 hash of its content.
@@ -12856,7 +12856,7 @@ pub struct ObjectVersion {
     /// Wire name: `ETag`.
     ///
     /// Example: `250F8A0AE989679A22926A875F0A2****`
-    pub e_tag: Option<String>,
+    pub e_tag: Option<::acs_runtime::CompactString>,
     /// The size of the object.
     ///
     /// Wire name: `Size`.
@@ -12880,13 +12880,13 @@ pub struct ObjectVersion {
     /// Wire name: `RestoreInfo`.
     ///
     /// Example: `ongoing-request="true"`
-    pub restore_info: Option<String>,
+    pub restore_info: Option<::acs_runtime::CompactString>,
     /// The time when a version of the object is converted to Cold Archive or Deep Cold Archive based on lifecycle rules.
     ///
     /// Wire name: `TransitionTime`.
     ///
     /// Example: `2023-04-09T07:27:28.000Z`
-    pub transition_time: Option<String>,
+    pub transition_time: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ObjectVersion {
     fn serialize<S: ::serde::Serializer>(
@@ -13665,13 +13665,13 @@ pub struct Owner {
     /// Wire name: `ID`.
     ///
     /// Example: `ut_test_put_bucket`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The name of the bucket owner, which is the same as the user ID.
     ///
     /// Wire name: `DisplayName`.
     ///
     /// Example: `ut_test_put_bucket`
-    pub display_name: Option<String>,
+    pub display_name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Owner {
     fn serialize<S: ::serde::Serializer>(
@@ -13812,7 +13812,7 @@ pub struct Part {
     /// Wire name: `ETag`.
     ///
     /// Example: `3349DC700140D7F86A0784842780****`
-    pub e_tag: Option<String>,
+    pub e_tag: Option<::acs_runtime::CompactString>,
     /// The part number.
     ///
     /// Wire name: `PartNumber`.
@@ -13830,7 +13830,7 @@ pub struct Part {
     /// Wire name: `LastModified`.
     ///
     /// Example: `2012-02-23T07:01:34.000Z`
-    pub last_modified: Option<String>,
+    pub last_modified: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Part {
     fn serialize<S: ::serde::Serializer>(
@@ -13995,13 +13995,13 @@ pub struct Progress {
     /// Wire name: `HistoricalObject`.
     ///
     /// Example: `0.85`
-    pub historical_object: Option<String>,
+    pub historical_object: Option<::acs_runtime::CompactString>,
     /// The time used to determine whether data is replicated to the destination bucket. Data that is written to the source bucket before the time is replicated to the destination bucket. The value of this parameter is in the GMT format. Example: Thu, 24 Sep 2015 15:39:18 GMT.
     ///
     /// Wire name: `NewObject`.
     ///
     /// Example: `Thu, 24 Sep 2015 15:39:18 GMT`
-    pub new_object: Option<String>,
+    pub new_object: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Progress {
     fn serialize<S: ::serde::Serializer>(
@@ -14453,25 +14453,25 @@ pub struct RegionInfo {
     /// Wire name: `Region`.
     ///
     /// Example: `oss-cn-hangzhou`
-    pub region: Option<String>,
+    pub region: Option<::acs_runtime::CompactString>,
     /// The public endpoint of the region.
     ///
     /// Wire name: `InternetEndpoint`.
     ///
     /// Example: `oss-cn-hangzhou.aliyuncs.com`
-    pub internet_endpoint: Option<String>,
+    pub internet_endpoint: Option<::acs_runtime::CompactString>,
     /// The internal endpoint of the region.
     ///
     /// Wire name: `InternalEndpoint`.
     ///
     /// Example: `oss-cn-hangzhou-internal.aliyuncs.com`
-    pub internal_endpoint: Option<String>,
+    pub internal_endpoint: Option<::acs_runtime::CompactString>,
     /// The acceleration endpoint of the region. The value is always oss-accelerate.aliyuncs.com.
     ///
     /// Wire name: `AccelerateEndpoint`.
     ///
     /// Example: `oss-accelerate.aliyuncs.com`
-    pub accelerate_endpoint: Option<String>,
+    pub accelerate_endpoint: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for RegionInfo {
     fn serialize<S: ::serde::Serializer>(
@@ -14886,7 +14886,7 @@ pub struct ReplicationProgressRule {
     /// Wire name: `ID`.
     ///
     /// Example: `test_replication_1`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The container that stores prefixes. You can specify up to 10 prefixes in each data replication rule.
     ///
     /// Wire name: `PrefixSet`.
@@ -14915,7 +14915,7 @@ pub struct ReplicationProgressRule {
     /// Wire name: `Status`.
     ///
     /// Example: `doing`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// Specifies whether to replicate historical data that exists before data replication is enabled from the source bucket to the destination bucket.
     ///
     /// *   enabled (default): replicates historical data to the destination bucket.
@@ -18006,31 +18006,31 @@ pub struct StyleInfo {
     /// Wire name: `Name`.
     ///
     /// Example: `imagestyle`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The content of the style.
     ///
     /// Wire name: `Content`.
     ///
     /// Example: `image/resize,p_50`
-    pub content: Option<String>,
+    pub content: Option<::acs_runtime::CompactString>,
     /// The time when the style was created.
     ///
     /// Wire name: `CreateTime`.
     ///
     /// Example: `Wed, 20 May 2020 12:07:15 GMT`
-    pub create_time: Option<String>,
+    pub create_time: Option<::acs_runtime::CompactString>,
     /// The time when the style was last modified.
     ///
     /// Wire name: `LastModifyTime`.
     ///
     /// Example: `Wed, 21 May 2020 12:07:15 GMT`
-    pub last_modify_time: Option<String>,
+    pub last_modify_time: Option<::acs_runtime::CompactString>,
     /// The category of this style。  Invalid value：image、document、video。
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `image`
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for StyleInfo {
     fn serialize<S: ::serde::Serializer>(
@@ -18545,7 +18545,7 @@ pub struct TransferTypes {
     /// Wire name: `Type`.
     ///
     /// Example: `oss_acc`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for TransferTypes {
     fn serialize<S: ::serde::Serializer>(
@@ -18954,19 +18954,19 @@ pub struct Upload {
     /// Wire name: `Key`.
     ///
     /// Example: `multipart.data`
-    pub key: Option<String>,
+    pub key: Option<::acs_runtime::CompactString>,
     /// The ID of the multipart upload task.
     ///
     /// Wire name: `UploadId`.
     ///
     /// Example: `0004B999EF5A239BB9138C6227D6****`
-    pub upload_id: Option<String>,
+    pub upload_id: Option<::acs_runtime::CompactString>,
     /// The time when the multipart upload task was initiated.
     ///
     /// Wire name: `Initiated`.
     ///
     /// Example: `2012-02-23T04:18:23.000Z`
-    pub initiated: Option<String>,
+    pub initiated: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Upload {
     fn serialize<S: ::serde::Serializer>(
@@ -19051,13 +19051,13 @@ pub struct UserAntiDdosInfo {
     /// Wire name: `InstanceId`.
     ///
     /// Example: `cbcac8d2-4f75-4d6d-9f2e-c3447f73****`
-    pub instance_id: Option<String>,
+    pub instance_id: Option<::acs_runtime::CompactString>,
     /// The ID of the owner of the Anti-DDoS instance.
     ///
     /// Wire name: `Owner`.
     ///
     /// Example: `114893010724****`
-    pub owner: Option<String>,
+    pub owner: Option<::acs_runtime::CompactString>,
     /// The time when the Anti-DDoS instance was created. The value is a timestamp.
     ///
     /// Wire name: `Ctime`.
@@ -19085,7 +19085,7 @@ pub struct UserAntiDdosInfo {
     /// Wire name: `Status`.
     ///
     /// Example: `Defending`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UserAntiDdosInfo {
     fn serialize<S: ::serde::Serializer>(

@@ -7,7 +7,9 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, member_doc, setter_doc};
 use super::runtime_operation::runtime_operation;
-use super::types::{chain_setter, emit_struct, option_accessors, redacting_debug, rust_type};
+use super::types::{
+    chain_setter, emit_struct, option_accessors, redacting_debug, response_type, rust_type,
+};
 use crate::ir::{
     FieldNames, Location, Member, Operation, PageStyle, Pagination, Response, Sides, Struct, Style,
     Type,
@@ -483,7 +485,7 @@ fn emit_response(operation: &Operation) -> TokenStream {
         // The body streams beside the header fields (`acs_runtime::Streamed`).
         (Response::Empty | Response::Binary, None) => &[],
         (Response::Json(ty), None) => {
-            let ty = rust_type(ty);
+            let ty = response_type(ty);
             return whole_body_response(&response, &description, quote!(Option<#ty>));
         }
         (Response::Text, None) => {
@@ -514,7 +516,7 @@ fn emit_response(operation: &Operation) -> TokenStream {
 
 /// How a page of the response says what follows it, and yields its items.
 fn page_impl(response: &proc_macro2::Ident, pagination: &Pagination) -> TokenStream {
-    let item_type = rust_type(&pagination.items.ty);
+    let item_type = response_type(&pagination.items.ty);
     let progress = match &pagination.style {
         PageStyle::Token { output, .. } => {
             let token = reference(&output.path, quote!(as_ref));

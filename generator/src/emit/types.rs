@@ -8,11 +8,24 @@ use super::serde_impls::{deserialize_impl, serialize_impl};
 use crate::ir::{Member, Struct, Type};
 use crate::naming::ident;
 
-/// The Rust type of a spec type. Prelude names are written bare (the spec may not shadow
-/// them); everything else is a full path.
+/// The Rust type of a spec type where callers build values (requests): text is `String`.
 pub fn rust_type(ty: &Type) -> TokenStream {
+    type_with_text(ty, &quote!(String))
+}
+
+/// The Rust type of a spec type where only the decoder builds values (responses): text is
+/// `acs_runtime::CompactString`, which keeps the short strings of a response (ids, times,
+/// states) inline, with no allocation to decode or drop (ARCHITECTURE.md, "Response text").
+/// Map keys stay `String`.
+pub fn response_type(ty: &Type) -> TokenStream {
+    type_with_text(ty, &quote!(::acs_runtime::CompactString))
+}
+
+/// The Rust type of a spec type, holding text as `text`. Prelude names are written bare (the
+/// spec may not shadow them); everything else is a full path.
+fn type_with_text(ty: &Type, text: &TokenStream) -> TokenStream {
     match ty {
-        Type::String => quote!(String),
+        Type::String => text.clone(),
         Type::Boolean => quote!(bool),
         Type::Int32 => quote!(i32),
         Type::Int64 => quote!(i64),
@@ -23,13 +36,13 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Binary => quote!(::acs_runtime::ByteStream),
         Type::Any => quote!(::serde_json::Value),
         Type::Array(item) => {
-            let item = rust_type(item);
+            let item = type_with_text(item, text);
             quote!(Vec<#item>)
         }
         // Entries keep their order: the order the caller gives them in is the order they
         // are sent in, as the official SDKs send a map, and the service's is kept on decoding.
         Type::Map(value) => {
-            let value = rust_type(value);
+            let value = type_with_text(value, text);
             quote!(::acs_runtime::IndexMap<String, #value>)
         }
         Type::Struct(name) | Type::Enum(name) => {
@@ -44,9 +57,13 @@ pub fn rust_type(ty: &Type) -> TokenStream {
 }
 
 /// The type a struct field holds inside its `Option`: boxed when the struct contains itself
-/// through it.
-pub fn field_type(member: &Member) -> TokenStream {
-    let ty = rust_type(&member.ty);
+/// through it; its text is `CompactString` when the struct is only ever decoded.
+fn field_type(member: &Member, decoded_only: bool) -> TokenStream {
+    let ty = if decoded_only {
+        response_type(&member.ty)
+    } else {
+        rust_type(&member.ty)
+    };
     if member.boxed { quote!(Box<#ty>) } else { ty }
 }
 
@@ -142,10 +159,13 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
             .filter(|d| !d.is_empty())
             .map_or_else(|| item.name.clone(), super::markdown::rustdoc),
     );
+    // A struct also used in requests keeps `String`: callers build it with setters taking
+    // `impl Into<String>`.
+    let decoded_only = item.side.response && !item.side.request;
     let fields = item.fields.iter().map(|field| {
         let doc = doc_attrs(&member_doc(field));
         let field_name = ident(&field.names.field);
-        let ty = field_type(field);
+        let ty = field_type(field, decoded_only);
         quote! {
             #doc
             pub #field_name: Option<#ty>,
@@ -164,8 +184,7 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
         serialize_impl(&name, item.fields.iter())
     };
     let deserialize = deserialize_impl(&name, &item.fields);
-    let accessors =
-        (item.side.response && !item.side.request).then(|| reading_accessors(&name, &item.fields));
+    let accessors = decoded_only.then(|| reading_accessors(&name, &item.fields));
     let setters = item.side.request.then(|| {
         let setters = item.fields.iter().map(|field| {
             let field_name = ident(&field.names.field);
@@ -209,22 +228,22 @@ pub fn reading_accessors(name: &proc_macro2::Ident, fields: &[Member]) -> TokenS
         let (ty, read) = match &field.ty {
             Type::String => (quote!(Option<&str>), quote!(self.#field_name.as_deref())),
             Type::Boolean | Type::Int32 | Type::Int64 | Type::Float | Type::Double => {
-                let ty = rust_type(&field.ty);
+                let ty = response_type(&field.ty);
                 (quote!(Option<#ty>), quote!(self.#field_name))
             }
             Type::Array(item) => {
-                let item = rust_type(item);
+                let item = response_type(item);
                 (
                     quote!(&[#item]),
                     quote!(self.#field_name.as_deref().unwrap_or_default()),
                 )
             }
             other if field.boxed => {
-                let ty = rust_type(other);
+                let ty = response_type(other);
                 (quote!(Option<&#ty>), quote!(self.#field_name.as_deref()))
             }
             other => {
-                let ty = rust_type(other);
+                let ty = response_type(other);
                 (quote!(Option<&#ty>), quote!(self.#field_name.as_ref()))
             }
         };

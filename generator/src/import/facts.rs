@@ -48,7 +48,21 @@
 //! models of the metadata's shared schemas are classes of the same names, so a field typed
 //! otherwise there is sent otherwise wherever the schema is (LinkedMall
 //! `GoodsShippingNoticeCreateCmd`'s `disputeId`, `str` in the model, an integer in the
-//! metadata). A fact that names no field, or gives the type the field has, is an error.
+//! metadata). An operation's `request` does the same for its parameters and their fields at
+//! any depth, by path from the parameter (`body.SubjectId`). Either gives `type`, `required`
+//! (whether the official model requires it: AliGenie IAP `WakeUpApp`'s `SubjectId`, which the
+//! metadata requires and neither official model has, is not), or both. A fact that names no
+//! field, or gives what the field has, is an error.
+//!
+//! `path` sends the call to the path template the official SDK has (its `pathname`), where
+//! the metadata lists another, each placeholder naming a path parameter; with `method` and
+//! the parameters' `in` it writes a call as the official SDK does where the metadata
+//! describes another (SLS `GetLogs`: `POST /logstores/{logstore}/logs` with a JSON body, where
+//! the metadata says `GET /logstores/{logstore}?type=log` with a query). `response_from` names
+//! another operation of the metadata whose response the official model is, copied before any
+//! fact applies (`GetLogsV2`, whose `{meta, data}` the official `GetLogs` reads, where the
+//! metadata lists an array). A `method`, `path` or `response_from` that changes nothing is an
+//! error.
 //!
 //! `signature` (optional) names the scheme the official SDK signs every call with, when the
 //! importer's rule (`signature.rs`) says otherwise. An operation takes `method` and
@@ -123,11 +137,17 @@ struct FactsFile {
     schemas: Keyed<Keyed<FieldFacts>>,
 }
 
+/// A request parameter or a field of one, or of a shared schema, by its path: what the
+/// official model holds of it, where the metadata says otherwise.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FieldFacts {
+    /// The scalar type the official model holds it as.
     #[serde(rename = "type")]
-    ty: Spanned<String>,
+    ty: Option<Spanned<String>>,
+    /// Whether the official model requires it (`validate`, "This parameter is required"):
+    /// `false` for one the metadata requires and the official model cannot send.
+    required: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,8 +161,19 @@ struct OperationFacts {
     log_group_request: bool,
     /// Only where the official SDK's method differs from the importer's rule.
     method: Option<Spanned<String>>,
+    /// The path template the official SDK sends the call to (its `pathname`), where the
+    /// metadata lists another: SLS `GetLogs` goes to `/logstores/{logstore}/logs`.
+    path: Option<Spanned<String>>,
+    /// Another operation of the metadata whose response the official SDK reads this one's as
+    /// (its response model is that operation's): the fields, whole body and sample response
+    /// are that operation's, as the metadata lists them.
+    response_from: Option<Spanned<String>>,
     #[serde(default)]
     parameters: Keyed<ParameterFacts>,
+    /// Request parameters and their fields at any depth, by path (`body.SubjectId`): what the
+    /// official model holds of each.
+    #[serde(default)]
+    request: Keyed<FieldFacts>,
     /// Response fields carried by headers, by header name: the type the official SDK reads
     /// each as, the field added when the metadata lacks it.
     #[serde(default)]
@@ -307,10 +338,80 @@ impl OfficialSdkFacts {
                 }
             }
         }
-        for (_, fields) in &self.facts.schemas.0 {
-            for (_, field) in &fields.0 {
-                known(&field.ty, PARAMETER_TYPES, "field type")?;
+        let operation_fields = self
+            .facts
+            .operations
+            .0
+            .iter()
+            .flat_map(|(_, operation)| &operation.request.0);
+        let schema_fields = self
+            .facts
+            .schemas
+            .0
+            .iter()
+            .flat_map(|(_, fields)| &fields.0);
+        for (path, field) in operation_fields.chain(schema_fields) {
+            match (&field.ty, &field.required) {
+                (Some(ty), _) => known(ty, PARAMETER_TYPES, "field type")?,
+                (None, Some(_)) => {}
+                (None, None) => {
+                    return Err(Diagnostic::new(
+                        self.at(path),
+                        format!("the fact of `{}` says nothing", path.value),
+                    )
+                    .with_hint("give its `type`, or whether it is `required`"));
+                }
             }
+        }
+        Ok(())
+    }
+
+    /// Gives the field at `path` (of `what`: an operation's request, a shared schema) what
+    /// `fact` says. A fact that changes nothing is an error, so that none outlives a metadata
+    /// that learnt it.
+    fn apply_to_field(
+        &self,
+        what: &str,
+        shapes: &mut [Shape],
+        path: &Spanned<String>,
+        fact: &FieldFacts,
+    ) -> Result<(), Diagnostic> {
+        let field = path::resolve(shapes, &path.value).map_err(|problem| {
+            Diagnostic::new(
+                self.at(path),
+                format!("{what}, path `{}`: {problem}", path.value),
+            )
+        })?;
+        if let Some(ty) = &fact.ty {
+            if field
+                .ty
+                .as_ref()
+                .is_some_and(|known| known.value == ty.value)
+            {
+                return Err(Diagnostic::new(
+                    self.at(ty),
+                    format!(
+                        "the metadata already types `{}` of {what} `{}`",
+                        path.value, ty.value
+                    ),
+                )
+                .with_hint("remove the fact"));
+            }
+            retype(field, &ty.value);
+        }
+        if let Some(required) = &fact.required {
+            if field.required == required.value {
+                return Err(Diagnostic::new(
+                    self.at(required),
+                    format!(
+                        "the metadata already has `{}` of {what} {}required",
+                        path.value,
+                        if required.value { "" } else { "not " }
+                    ),
+                )
+                .with_hint("remove the fact"));
+            }
+            field.required = required.value;
         }
         Ok(())
     }
@@ -338,27 +439,8 @@ impl OfficialSdkFacts {
                 .with_hint("remove the facts of a schema the metadata no longer lists"));
             };
             for (path, fact) in &fields.0 {
-                let field = path::resolve(&mut schema.fields, &path.value).map_err(|problem| {
-                    Diagnostic::new(
-                        self.at(path),
-                        format!("schema `{}`, path `{}`: {problem}", name.value, path.value),
-                    )
-                })?;
-                if field
-                    .ty
-                    .as_ref()
-                    .is_some_and(|ty| ty.value == fact.ty.value)
-                {
-                    return Err(Diagnostic::new(
-                        self.at(&fact.ty),
-                        format!(
-                            "the metadata already types `{}` of schema `{}` `{}`",
-                            path.value, name.value, fact.ty.value
-                        ),
-                    )
-                    .with_hint("remove the fact"));
-                }
-                retype(field, &fact.ty.value);
+                let what = format!("schema `{}`", name.value);
+                self.apply_to_field(&what, &mut schema.fields, path, fact)?;
             }
         }
         Ok(())
@@ -372,6 +454,7 @@ impl OfficialSdkFacts {
         &self,
         operations: &mut BTreeMap<String, OperationSpec>,
     ) -> Result<BTreeMap<String, String>, Diagnostic> {
+        let responses = self.metadata_responses(operations)?;
         let mut declined = BTreeMap::new();
         for (action, facts) in &self.facts.operations.0 {
             let Some(operation) = operations.get_mut(&action.value) else {
@@ -388,8 +471,29 @@ impl OfficialSdkFacts {
             }
             operation.log_group_request |= facts.log_group_request;
             if let Some(method) = &facts.method {
+                if operation.methods.first() == Some(&method.value) {
+                    return Err(Diagnostic::new(
+                        self.at(method),
+                        format!("`{}` is already sent with `{}`", action.value, method.value),
+                    )
+                    .with_hint("remove the fact"));
+                }
                 operation.methods.retain(|listed| *listed != method.value);
                 operation.methods.insert(0, method.value.clone());
+            }
+            if let Some(source) = &facts.response_from {
+                let response = &responses[&source.value];
+                if response.same_as(operation) {
+                    return Err(Diagnostic::new(
+                        self.at(source),
+                        format!(
+                            "the metadata already gives `{}` the response of `{}`",
+                            action.value, source.value
+                        ),
+                    )
+                    .with_hint("remove the fact"));
+                }
+                response.replace(operation);
             }
             for (name, fact) in &facts.parameters.0 {
                 let parameter = self.parameter(&action.value, operation, name, fact)?;
@@ -405,6 +509,13 @@ impl OfficialSdkFacts {
                 if let Some(ty) = &fact.ty {
                     retype(parameter, &ty.value);
                 }
+            }
+            for (path, fact) in &facts.request.0 {
+                let what = format!("`{}`'s request", action.value);
+                self.apply_to_field(&what, &mut operation.request, path, fact)?;
+            }
+            if let Some(path) = &facts.path {
+                self.set_path(&action.value, operation, path)?;
             }
             for (name, fact) in &facts.response_headers.0 {
                 self.apply_response_header(&action.value, operation, name, &fact.ty)?;
@@ -428,6 +539,91 @@ impl OfficialSdkFacts {
             }
         }
         Ok(declined)
+    }
+
+    /// The responses that `response_from` facts name, as the metadata lists them (before any
+    /// fact applies, so that the order of the facts does not matter). One naming an operation
+    /// the metadata lacks, or its own, is an error.
+    fn metadata_responses(
+        &self,
+        operations: &BTreeMap<String, OperationSpec>,
+    ) -> Result<BTreeMap<String, Response>, Diagnostic> {
+        let mut responses = BTreeMap::new();
+        for (action, facts) in &self.facts.operations.0 {
+            let Some(source) = &facts.response_from else {
+                continue;
+            };
+            if source.value == action.value {
+                return Err(Diagnostic::new(
+                    self.at(source),
+                    format!("`{}` names its own response", action.value),
+                )
+                .with_hint("`response_from` names another operation"));
+            }
+            let Some(operation) = operations.get(&source.value) else {
+                return Err(Diagnostic::new(
+                    self.at(source),
+                    format!("the metadata has no operation `{}`", source.value),
+                )
+                .with_hint(if self.some_operations {
+                    "import the operation the response is read as too (`--operations`)"
+                } else {
+                    "`response_from` names an operation of the same metadata"
+                }));
+            };
+            responses.insert(source.value.clone(), Response::of(operation));
+        }
+        Ok(responses)
+    }
+
+    /// Sends `operation` to `path`, whose every placeholder (`{Name}`, `{+Name}`) names a
+    /// path parameter (after the parameter facts). A fact that changes nothing is an error.
+    fn set_path(
+        &self,
+        action: &str,
+        operation: &mut OperationSpec,
+        path: &Spanned<String>,
+    ) -> Result<(), Diagnostic> {
+        if operation
+            .path
+            .as_ref()
+            .is_some_and(|listed| listed.value == path.value)
+        {
+            return Err(Diagnostic::new(
+                self.at(path),
+                format!("the metadata already sends `{action}` to `{}`", path.value),
+            )
+            .with_hint("remove the fact"));
+        }
+        let template = path
+            .value
+            .split_once('?')
+            .map_or(&*path.value, |(path, _)| path);
+        for placeholder in template.split('{').skip(1) {
+            let name = placeholder
+                .split_once('}')
+                .map_or(placeholder, |(name, _)| name);
+            let name = name.strip_prefix('+').unwrap_or(name);
+            let is_path_parameter = operation.request.iter().any(|parameter| {
+                parameter
+                    .name
+                    .as_ref()
+                    .is_some_and(|wire| wire.value == name)
+                    && parameter
+                        .location
+                        .as_ref()
+                        .is_some_and(|at| at.value == "path")
+            });
+            if !is_path_parameter {
+                return Err(Diagnostic::new(
+                    self.at(path),
+                    format!("`{action}` has no path parameter `{name}`"),
+                )
+                .with_hint("a placeholder names a parameter `in: path`"));
+            }
+        }
+        operation.path = Some(yaml::unspanned(path.value.clone()));
+        Ok(())
     }
 
     /// The request parameter the fact `name` is about: the metadata's, or, when the metadata
@@ -567,6 +763,43 @@ impl OfficialSdkFacts {
             }));
         }
         Ok(())
+    }
+}
+
+/// What an operation's response is, as the metadata lists it: what `response_from` copies.
+#[derive(Debug)]
+struct Response {
+    fields: Vec<Shape>,
+    body: Option<Shape>,
+    xml: bool,
+    example: Option<String>,
+}
+
+impl Response {
+    fn of(operation: &OperationSpec) -> Self {
+        Response {
+            fields: operation.response.clone(),
+            body: operation.response_body.clone(),
+            xml: operation.xml_response,
+            example: operation.response_example.clone(),
+        }
+    }
+
+    /// Whether `operation` already has this response, compared as the spec writes it.
+    fn same_as(&self, operation: &OperationSpec) -> bool {
+        let written = |fields: &[Shape], body: &Option<Shape>| {
+            serde_json::to_value((fields, body)).expect("a spec shape is plain data")
+        };
+        self.xml == operation.xml_response
+            && written(&self.fields, &self.body)
+                == written(&operation.response, &operation.response_body)
+    }
+
+    fn replace(&self, operation: &mut OperationSpec) {
+        operation.response.clone_from(&self.fields);
+        operation.response_body.clone_from(&self.body);
+        operation.xml_response = self.xml;
+        operation.response_example.clone_from(&self.example);
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use acs_codegen::import::{ImportError, OfficialSdkFacts, import_specs};
 
-use crate::{assert_same, operation, with_api};
+use crate::{assert_same, operation, with_api, with_roa_api};
 
 const FILE: &str = "generator/official-sdk-facts/demo-1.yaml";
 
@@ -410,6 +410,238 @@ fn a_schema_fact_that_names_nothing_or_changes_nothing_is_an_error() {
         let error = facts(text)
             .and_then(|facts| {
                 import_specs(&metadata_with_shared_body(), Some(&facts), None)
+                    .map_err(|error| error.to_string())
+            })
+            .unwrap_err();
+        assert!(
+            error.starts_with(&expected),
+            "{error}\nexpected: {expected}"
+        );
+    }
+}
+
+/// SLS's `GetLogs` as the metadata lists it: `GET /logstores/{logstore}?type=log` with its
+/// parameters in the query and an array of logs as the answer.
+const GET_LOGS: &str = r#""GetLogs": {"methods": ["get"], "path": "/logstores/{logstore}?type=log",
+    "parameters": [
+        {"name": "logstore", "in": "path", "schema": {"type": "string", "required": true}},
+        {"name": "from", "in": "query", "schema": {"type": "integer", "format": "int32"}}],
+    "responses": {"200": {"schema": {"type": "array", "items": {"type": "object"}},
+        "headers": {"x-log-progress": {"schema": {"type": "string"}}}}}}"#;
+
+/// SLS's `GetLogsV2`: a `POST` to `/logstores/{logstore}/logs` answering `{meta, data}`.
+const GET_LOGS_V2: &str = r#""GetLogsV2": {"methods": ["post"], "path": "/logstores/{logstore}/logs",
+    "parameters": [
+        {"name": "logstore", "in": "path", "schema": {"type": "string", "required": true}}],
+    "responses": {"200": {"schema": {"type": "object", "properties": {
+        "meta": {"type": "object", "properties": {"progress": {"type": "string"}}},
+        "data": {"type": "array", "items": {"type": "string"}}}}}},
+    "responseDemo": "[{\"type\": \"json\", \"example\": \"{\\\"meta\\\": {}}\"}]"}"#;
+
+/// A RESTful document with these APIs.
+fn roa_metadata(apis: &[&str]) -> String {
+    format!(
+        r#"{{"info": {{"style": "ROA", "product": "demo", "version": "1"}}, "apis": {{{}}}}}"#,
+        apis.join(",")
+    )
+}
+
+fn metadata_like_sls() -> String {
+    roa_metadata(&[GET_LOGS, GET_LOGS_V2])
+}
+
+const GET_LOGS_AS_THE_SDK_SENDS_IT: &str = "\
+source: s
+operations:
+  GetLogs:
+    method: POST
+    path: /logstores/{logstore}/logs
+    response_from: GetLogsV2
+    parameters:
+      from: {in: body}
+      session: {in: body, type: string}
+";
+
+#[test]
+fn facts_give_an_operation_the_method_path_places_and_response_the_official_sdk_has() {
+    let facts = facts(GET_LOGS_AS_THE_SDK_SENDS_IT).unwrap();
+    let specs = import_specs(&metadata_like_sls(), Some(&facts), None).unwrap();
+    let get_logs = operation(&specs, "GetLogs");
+    assert_eq!(get_logs.methods, ["POST", "GET"]);
+    assert_eq!(
+        get_logs.path.as_ref().map(|path| path.value.as_str()),
+        Some("/logstores/{logstore}/logs")
+    );
+    assert_same(
+        &get_logs.request,
+        r#"
+- {name: logstore, in: path, required: true, type: string}
+- {name: from, in: body, type: int32}
+- {name: session, in: body, type: string}
+"#,
+    );
+    let v2 = operation(&specs, "GetLogsV2");
+    let response = |operation: &acs_codegen::spec::OperationSpec| {
+        serde_json::to_value((
+            &operation.response,
+            &operation.response_body,
+            &operation.response_example,
+        ))
+        .unwrap()
+    };
+    assert_eq!(response(get_logs), response(v2));
+    assert!(get_logs.response_body.is_none(), "the array is gone");
+    assert!(get_logs.response_example.is_some());
+}
+
+#[test]
+fn a_path_or_response_fact_that_changes_nothing_or_names_nothing_is_an_error() {
+    let with = |line: &str| format!("source: s\noperations:\n  GetLogs:\n    {line}\n");
+    let cases = [
+        (
+            with("path: /logstores/{logstore}?type=log"),
+            format!(
+                "{FILE}:4:11: error: the metadata already sends `GetLogs` to `/logstores/{{logstore}}?type=log`"
+            ),
+        ),
+        (
+            with("path: /logstores/{name}/logs"),
+            format!("{FILE}:4:11: error: `GetLogs` has no path parameter `name`"),
+        ),
+        (
+            with("path: /logstores/{from}/logs"),
+            format!("{FILE}:4:11: error: `GetLogs` has no path parameter `from`"),
+        ),
+        (
+            with("response_from: GetLogsV3"),
+            format!("{FILE}:4:20: error: the metadata has no operation `GetLogsV3`"),
+        ),
+        (
+            with("response_from: GetLogs"),
+            format!("{FILE}:4:20: error: `GetLogs` names its own response"),
+        ),
+        (
+            "source: s\noperations:\n  GetLogsV2:\n    method: POST\n".to_owned(),
+            format!("{FILE}:4:13: error: `GetLogsV2` is already sent with `POST`"),
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = facts(&text)
+            .and_then(|facts| {
+                import_specs(&metadata_like_sls(), Some(&facts), None)
+                    .map_err(|error| error.to_string())
+            })
+            .unwrap_err();
+        assert!(
+            error.starts_with(&expected),
+            "{error}\nexpected: {expected}"
+        );
+    }
+    // The same response twice: the second changes nothing.
+    let twice = "source: s\noperations:\n  GetLogs:\n    response_from: GetLogsV2\n  GetLogsV2:\n    response_from: GetLogs\n";
+    let specs = import_specs(&metadata_like_sls(), Some(&facts(twice).unwrap()), None);
+    assert!(
+        specs.is_ok(),
+        "each copies the metadata's response of the other"
+    );
+}
+
+/// An import of some operations (`--operations`) must take the operation whose response
+/// another is read as.
+#[test]
+fn a_response_fact_naming_an_operation_left_out_of_the_import_says_to_import_it() {
+    let only = facts(GET_LOGS_AS_THE_SDK_SENDS_IT)
+        .unwrap()
+        .only_operations(&["GetLogs".to_owned()]);
+    let without_v2 = roa_metadata(&[GET_LOGS]);
+    let error = import_specs(&without_v2, Some(&only), None).unwrap_err();
+    assert!(
+        error.to_string().contains("no operation `GetLogsV2`")
+            && error.to_string().contains("--operations"),
+        "{error}"
+    );
+}
+
+/// AliGenie IAP `WakeUpApp` as the metadata lists it: a `body` object requiring `Path` and
+/// `SubjectId`, and a `TargetInfo` object requiring `TargetType`.
+fn metadata_like_wake_up_app() -> String {
+    with_roa_api(
+        r#"{"methods": ["put"], "path": "/v1.0/iap/wakeup", "parameters": [
+            {"name": "body", "in": "body", "style": "json", "schema": {"type": "object", "properties": {
+                "Path": {"type": "string", "required": true},
+                "SubjectId": {"type": "string", "required": true},
+                "TargetInfo": {"type": "object", "properties": {
+                    "TargetType": {"type": "string", "required": true}}}}}}]}"#,
+    )
+}
+
+#[test]
+fn request_facts_set_whether_a_parameter_or_a_field_at_any_depth_is_required() {
+    let text = "\
+source: s
+operations:
+  Api:
+    request:
+      body.SubjectId: {required: false}
+      body.TargetInfo.TargetType: {required: false, type: int32}
+      body.TargetInfo: {required: true}
+";
+    let specs = import_specs(
+        &metadata_like_wake_up_app(),
+        Some(&facts(text).unwrap()),
+        None,
+    )
+    .unwrap();
+    let body = &operation(&specs, "Api").request[0];
+    let field = |name: &str| {
+        body.fields
+            .iter()
+            .find(|field| field.name.as_ref().is_some_and(|wire| wire.value == name))
+            .unwrap()
+    };
+    assert!(field("Path").required, "untouched");
+    assert!(!field("SubjectId").required);
+    let target = field("TargetInfo");
+    assert!(target.required);
+    assert!(!target.fields[0].required);
+    assert_eq!(target.fields[0].ty.as_ref().unwrap().value, "int32");
+}
+
+#[test]
+fn a_request_fact_that_changes_nothing_names_nothing_or_says_nothing_is_an_error() {
+    let with = |line: &str| format!("source: s\noperations:\n  Api:\n    request:\n      {line}\n");
+    let cases = [
+        (
+            with("body.Path: {required: true}"),
+            format!(
+                "{FILE}:5:29: error: the metadata already has `body.Path` of `Api`'s request required"
+            ),
+        ),
+        (
+            with("body.TargetInfo: {required: false}"),
+            format!(
+                "{FILE}:5:35: error: the metadata already has `body.TargetInfo` of `Api`'s request not required"
+            ),
+        ),
+        (
+            with("body.Absent: {required: false}"),
+            format!("{FILE}:5:7: error: `Api`'s request, path `body.Absent`"),
+        ),
+        (
+            with("body.Path: {type: string}"),
+            format!(
+                "{FILE}:5:25: error: the metadata already types `body.Path` of `Api`'s request `string`"
+            ),
+        ),
+        (
+            with("body.Path: {}"),
+            format!("{FILE}:5:7: error: the fact of `body.Path` says nothing"),
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = facts(&text)
+            .and_then(|facts| {
+                import_specs(&metadata_like_wake_up_app(), Some(&facts), None)
                     .map_err(|error| error.to_string())
             })
             .unwrap_err();

@@ -18,7 +18,7 @@
 
 pub mod acs3;
 pub mod oss4;
-mod oss_gateway;
+pub(crate) mod oss_gateway;
 pub mod pds;
 pub mod roa_v2;
 pub mod rpc_v2;

@@ -8,7 +8,7 @@ use acs_test_server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, MockHttp
 use alibabacloud_oos::operation::get_patch_baseline::GetPatchBaselineResponse;
 use alibabacloud_oos::operation::list_executions::{Status, StatusInput};
 use alibabacloud_oos::operation::list_instance_patch_states::ListInstancePatchStatesRequest;
-use alibabacloud_oos::{Client, Config, Credentials, IndexMap, TimestampError};
+use alibabacloud_oos::{Client, CompactString, Config, Credentials, IndexMap, TimestampError};
 use integration_tests::{client, config, server};
 use serde_json::json;
 
@@ -209,8 +209,8 @@ async fn tags_are_one_map_type_whatever_the_wire_carries() {
         .send()
         .await
         .unwrap();
-    let tags: &IndexMap<String, String> = out.patch_baseline().unwrap().tags().unwrap();
-    assert_eq!(tags.get("key").map(String::as_str), Some("value"));
+    let tags: &IndexMap<String, CompactString> = out.patch_baseline().unwrap().tags().unwrap();
+    assert_eq!(tags.get("key").map(CompactString::as_str), Some("value"));
 
     // Read from JSON text, as UpdateParameter's sample sends them.
     let out = client(&server)

@@ -787,7 +787,7 @@ pub struct AttachInstancesResponse {
     /// Wire name: `task_id`.
     ///
     /// Example: `T-5a544aff80282e39ea000039`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AttachInstancesResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -858,19 +858,19 @@ pub struct List {
     /// Wire name: `code`.
     ///
     /// Example: `200`
-    pub code: Option<String>,
+    pub code: Option<::acs_runtime::CompactString>,
     /// The ID of the ECS instance.
     ///
     /// Wire name: `instanceId`.
     ///
     /// Example: `i-2ze0lgm3y6iylcbt****`
-    pub instance_id: Option<String>,
+    pub instance_id: Option<::acs_runtime::CompactString>,
     /// Indicates whether the ECS instance is successfully added to the ACK cluster.
     ///
     /// Wire name: `message`.
     ///
     /// Example: `successful`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for List {
     fn serialize<S: ::serde::Serializer>(

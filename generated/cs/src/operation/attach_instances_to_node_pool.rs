@@ -422,13 +422,13 @@ pub struct AttachInstancesToNodePoolResponse {
     /// Wire name: `request_id`.
     ///
     /// Example: `D7631D83-6E98-1949-B665-766A62xxxxxx`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-5a54309c80282e39ea00002f`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AttachInstancesToNodePoolResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -170,7 +170,7 @@ pub struct CancelOperationPlanResponse {
     /// Wire name: `request_id`.
     ///
     /// Example: `db82195b-75a8-40e5-9be4-16f1829dc624`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CancelOperationPlanResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -170,7 +170,7 @@ pub struct CancelTaskResponse {
     /// Id of the request
     ///
     /// Wire name: `requestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CancelTaskResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -181,7 +181,7 @@ pub struct CheckControlPlaneLogEnableResponse {
     /// Wire name: `log_project`.
     ///
     /// Example: `k8s-log-c5b5e80b0b64a4bf6939d2d8fbbc5****`
-    pub log_project: Option<String>,
+    pub log_project: Option<::acs_runtime::CompactString>,
     /// The retention period of the log data stored in the Logstore. Valid values: 1 to 3000. Unit: days.
     ///
     /// Default value: 30.
@@ -189,17 +189,17 @@ pub struct CheckControlPlaneLogEnableResponse {
     /// Wire name: `log_ttl`.
     ///
     /// Example: `30`
-    pub log_ttl: Option<String>,
+    pub log_ttl: Option<::acs_runtime::CompactString>,
     /// The ID of the Alibaba Cloud account to which the resource belongs.
     ///
     /// Wire name: `aliuid`.
     ///
     /// Example: `162981*****`
-    pub aliuid: Option<String>,
+    pub aliuid: Option<::acs_runtime::CompactString>,
     /// The control plane components for which log collection is enabled.
     ///
     /// Wire name: `components`; required.
-    pub components: Option<Vec<String>>,
+    pub components: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for CheckControlPlaneLogEnableResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -273,7 +273,7 @@ impl CheckControlPlaneLogEnableResponse {
         self.aliuid.as_deref()
     }
     /// `components`: empty when the service sent none.
-    pub fn components(&self) -> &[String] {
+    pub fn components(&self) -> &[::acs_runtime::CompactString] {
         self.components.as_deref().unwrap_or_default()
     }
 }

@@ -302,7 +302,7 @@ pub struct Role {
     /// Wire name: `name`.
     ///
     /// Example: `AliyunCSManagedAutoScalerRole`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// Indicates whether the service role is assigned to ACK.
     ///
     /// Valid values:
@@ -321,7 +321,7 @@ pub struct Role {
     /// Wire name: `message`.
     ///
     /// Example: `The role does not exist: AliyunCSManagedAutoScalerRole`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Role {
     fn serialize<S: ::serde::Serializer>(

@@ -257,13 +257,13 @@ pub struct CleanUserPermissionsResponse {
     /// Wire name: `request_id`.
     ///
     /// Example: `687C5BAA-D103-4993-884B-C35E4314****`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `clean-user-permissions-2085266204********-6694c16e6ae07***********`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CleanUserPermissionsResponse {
     fn serialize<S: ::serde::Serializer>(

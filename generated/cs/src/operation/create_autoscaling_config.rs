@@ -896,19 +896,19 @@ pub struct CreateAutoscalingConfigResponse {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `cc212d04dfe184547bffaa596********`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-5fd211e924e1d007********`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `AF8BE105-C32B-1269-9774-5510********`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateAutoscalingConfigResponse {
     fn serialize<S: ::serde::Serializer>(

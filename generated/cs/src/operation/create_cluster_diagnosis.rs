@@ -301,19 +301,19 @@ pub struct CreateClusterDiagnosisResponse {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c5cdf7e3938bc4f8eb0e44b21a80f****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The diagnostic ID.
     ///
     /// Wire name: `diagnosis_id`.
     ///
     /// Example: `6f719f23098240818eb26fe3a37d****`
-    pub diagnosis_id: Option<String>,
+    pub diagnosis_id: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `687C5BAA-D103-4993-884B-C35E4314****`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateClusterDiagnosisResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -301,7 +301,7 @@ pub struct CreateClusterInspectConfigResponse {
     /// Wire name: `requestId`.
     ///
     /// Example: `873DC52C-28AA-5A5C-938C-684D3D4B****`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateClusterInspectConfigResponse {
     fn serialize<S: ::serde::Serializer>(

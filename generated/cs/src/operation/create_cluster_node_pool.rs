@@ -810,19 +810,19 @@ pub struct CreateClusterNodePoolResponse {
     /// Wire name: `nodepool_id`.
     ///
     /// Example: `np31da1b38983f4511b490fc62108a****`
-    pub nodepool_id: Option<String>,
+    pub nodepool_id: Option<::acs_runtime::CompactString>,
     /// The ID of the task.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-613b19bbd160ad492800****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `0527ac9a-c899-4341-a21a-****`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateClusterNodePoolResponse {
     fn serialize<S: ::serde::Serializer>(

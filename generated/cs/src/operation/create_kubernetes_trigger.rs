@@ -307,19 +307,19 @@ pub struct CreateKubernetesTriggerResponse {
     /// Wire name: `id`.
     ///
     /// Example: `111`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The ID of the cluster.
     ///
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c5cdf7e3938bc4f8eb0e44b21a80f****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The name of the trigger project.
     ///
     /// Wire name: `project_id`.
     ///
     /// Example: `default/test-app`
-    pub project_id: Option<String>,
+    pub project_id: Option<::acs_runtime::CompactString>,
     /// The type of trigger.
     ///
     /// Valid values:
@@ -330,13 +330,13 @@ pub struct CreateKubernetesTriggerResponse {
     /// Wire name: `type`.
     ///
     /// Example: `deployment`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The action that the trigger performs. For example, a value of `redeploy` indicates that the trigger redeploys the application.
     ///
     /// Wire name: `action`.
     ///
     /// Example: `redeploy`
-    pub action: Option<String>,
+    pub action: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateKubernetesTriggerResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -340,7 +340,7 @@ pub struct CreateTemplateResponse {
     /// Wire name: `template_id`.
     ///
     /// Example: `ba1fe77b-b01e-4640-b77e-8f1b80e3e3cf`
-    pub template_id: Option<String>,
+    pub template_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateTemplateResponse {
     fn serialize<S: ::serde::Serializer>(

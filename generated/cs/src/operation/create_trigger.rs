@@ -343,31 +343,31 @@ pub struct CreateTriggerResponse {
     /// Wire name: `id`.
     ///
     /// Example: `102536`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The ID of the cluster.
     ///
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c93095129fc41463aa455d89444fd****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The name of the trigger project.
     ///
     /// Wire name: `project_id`.
     ///
     /// Example: `default/test-app`
-    pub project_id: Option<String>,
+    pub project_id: Option<::acs_runtime::CompactString>,
     /// The trigger type.
     ///
     /// Wire name: `type`.
     ///
     /// Example: `deployment`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The actions performed by the trigger.
     ///
     /// Wire name: `action`.
     ///
     /// Example: `redeploy`
-    pub action: Option<String>,
+    pub action: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateTriggerResponse {
     fn serialize<S: ::serde::Serializer>(

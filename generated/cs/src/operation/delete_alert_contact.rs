@@ -229,9 +229,9 @@ pub struct DeleteAlertContactResponseResult {
     /// Wire name: `status`.
     pub status: Option<bool>,
     /// Wire name: `msg`.
-    pub msg: Option<String>,
+    pub msg: Option<::acs_runtime::CompactString>,
     /// Wire name: `contact_id`.
-    pub contact_id: Option<String>,
+    pub contact_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteAlertContactResponseResult {
     fn serialize<S: ::serde::Serializer>(

@@ -210,13 +210,13 @@ pub struct Item {
     /// Wire name: `msg`.
     ///
     /// Example: `Delete contact group resource failed.`
-    pub msg: Option<String>,
+    pub msg: Option<::acs_runtime::CompactString>,
     /// The alert contact group ID.
     ///
     /// Wire name: `contact_group_id`.
     ///
     /// Example: `12345`
-    pub contact_group_id: Option<String>,
+    pub contact_group_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Item {
     fn serialize<S: ::serde::Serializer>(

@@ -252,13 +252,13 @@ pub struct DeleteClusterNodepoolResponse {
     /// Wire name: `request_id`.
     ///
     /// Example: `7263C978-3DBD-4E06-B319-793B38A2F388`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// task IDs
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-655ace947e0e6603af000004`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteClusterNodepoolResponse {
     fn serialize<S: ::serde::Serializer>(

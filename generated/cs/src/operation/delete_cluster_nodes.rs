@@ -314,19 +314,19 @@ pub struct DeleteClusterNodesResponse {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c104d5d5f301c4e2a8ee578c37bc****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `A9891419-D125-4D89-AFCA-68846675E2F7`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The ID of the task.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-60fea8ad2e277f0879000ae9`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteClusterNodesResponse {
     fn serialize<S: ::serde::Serializer>(

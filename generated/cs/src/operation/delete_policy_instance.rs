@@ -250,7 +250,7 @@ pub struct DeletePolicyInstanceResponse {
     /// A list of policy instances.
     ///
     /// Wire name: `instances`.
-    pub instances: Option<Vec<String>>,
+    pub instances: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for DeletePolicyInstanceResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -300,7 +300,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletePolicyInstanceResponse {
 }
 impl DeletePolicyInstanceResponse {
     /// `instances`: empty when the service sent none.
-    pub fn instances(&self) -> &[String] {
+    pub fn instances(&self) -> &[::acs_runtime::CompactString] {
         self.instances.as_deref().unwrap_or_default()
     }
 }

@@ -337,7 +337,7 @@ pub struct DeployPolicyInstanceResponse {
     /// A list of policy instances.
     ///
     /// Wire name: `instances`.
-    pub instances: Option<Vec<String>>,
+    pub instances: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for DeployPolicyInstanceResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -387,7 +387,7 @@ impl<'de> ::serde::Deserialize<'de> for DeployPolicyInstanceResponse {
 }
 impl DeployPolicyInstanceResponse {
     /// `instances`: empty when the service sent none.
-    pub fn instances(&self) -> &[String] {
+    pub fn instances(&self) -> &[::acs_runtime::CompactString] {
         self.instances.as_deref().unwrap_or_default()
     }
 }

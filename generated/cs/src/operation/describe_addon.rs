@@ -437,19 +437,19 @@ pub struct DescribeAddonResponse {
     /// Wire name: `name`.
     ///
     /// Example: `coredns`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The version of the component.
     ///
     /// Wire name: `version`.
     ///
     /// Example: `v1.9.3.6-32932850-aliyun`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// The category of the component.
     ///
     /// Wire name: `category`.
     ///
     /// Example: `network`
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
     /// Indicates whether the component is fully managed.
     ///
     /// Wire name: `managed`.
@@ -467,15 +467,15 @@ pub struct DescribeAddonResponse {
     /// Wire name: `config_schema`.
     ///
     /// Example: `{}`
-    pub config_schema: Option<String>,
+    pub config_schema: Option<::acs_runtime::CompactString>,
     /// The operations supported by the component.
     ///
     /// Wire name: `supported_actions`.
-    pub supported_actions: Option<Vec<String>>,
+    pub supported_actions: Option<Vec<::acs_runtime::CompactString>>,
     /// The CPU architecture supported by the component.
     ///
     /// Wire name: `architecture`.
-    pub architecture: Option<Vec<String>>,
+    pub architecture: Option<Vec<::acs_runtime::CompactString>>,
     /// The latest version information of the component.
     ///
     /// Wire name: `newer_versions`.
@@ -609,11 +609,11 @@ impl DescribeAddonResponse {
         self.config_schema.as_deref()
     }
     /// `supported_actions`: empty when the service sent none.
-    pub fn supported_actions(&self) -> &[String] {
+    pub fn supported_actions(&self) -> &[::acs_runtime::CompactString] {
         self.supported_actions.as_deref().unwrap_or_default()
     }
     /// `architecture`: empty when the service sent none.
-    pub fn architecture(&self) -> &[String] {
+    pub fn architecture(&self) -> &[::acs_runtime::CompactString] {
         self.architecture.as_deref().unwrap_or_default()
     }
     /// `newer_versions`: empty when the service sent none.
@@ -630,7 +630,7 @@ pub struct NewerVersion {
     /// Wire name: `version`.
     ///
     /// Example: `v1.9.3.10-7dfca203-aliyun`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// Indicates whether the component can be updated to the version.
     ///
     /// *   true: yes
@@ -645,7 +645,7 @@ pub struct NewerVersion {
     /// Wire name: `minimum_cluster_version`.
     ///
     /// Example: `1.20.4`
-    pub minimum_cluster_version: Option<String>,
+    pub minimum_cluster_version: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for NewerVersion {
     fn serialize<S: ::serde::Serializer>(

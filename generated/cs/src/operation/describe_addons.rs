@@ -420,7 +420,7 @@ pub struct Item {
     /// Wire name: `name`.
     ///
     /// Example: `flexvolume`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Item {
     fn serialize<S: ::serde::Serializer>(
@@ -483,7 +483,7 @@ pub struct ComponentGroup {
     /// Wire name: `group_name`.
     ///
     /// Example: `storage`
-    pub group_name: Option<String>,
+    pub group_name: Option<::acs_runtime::CompactString>,
     /// The names of the components in the component group.
     ///
     /// Wire name: `items`.
@@ -558,19 +558,19 @@ pub struct StandardComponent {
     /// Wire name: `name`.
     ///
     /// Example: `ack-arena`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The version of the component.
     ///
     /// Wire name: `version`.
     ///
     /// Example: `0.5.0`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// The description of the component.
     ///
     /// Wire name: `description`.
     ///
     /// Example: `***`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// Indicates whether the component is a required component. Valid values:
     ///
     /// *   `true`: The component is required and must be installed when a cluster is created.
@@ -579,7 +579,7 @@ pub struct StandardComponent {
     /// Wire name: `required`.
     ///
     /// Example: `false`
-    pub required: Option<String>,
+    pub required: Option<::acs_runtime::CompactString>,
     /// Indicates whether the automatic installation of the component is disabled. By default, some optional components, such as components for logging and Ingresses, are installed when a cluster is created. You can set this parameter to disable automatic component installation. Valid values:
     ///
     /// *   `true`: disables automatic component installation.

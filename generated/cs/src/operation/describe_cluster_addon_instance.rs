@@ -221,13 +221,13 @@ pub struct DescribeClusterAddonInstanceResponse {
     /// Wire name: `name`.
     ///
     /// Example: `terway-eniip`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The version of the component.
     ///
     /// Wire name: `version`.
     ///
     /// Example: `v1.4.3`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// The status of the component. Valid values:
     ///
     /// *   initial: The component is being installed.
@@ -249,7 +249,7 @@ pub struct DescribeClusterAddonInstanceResponse {
     /// Wire name: `config`.
     ///
     /// Example: `{"NetworkPolicy":"true"}`
-    pub config: Option<String>,
+    pub config: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DescribeClusterAddonInstanceResponse {
     fn serialize<S: ::serde::Serializer>(

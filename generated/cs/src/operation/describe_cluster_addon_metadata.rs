@@ -259,19 +259,19 @@ pub struct DescribeClusterAddonMetadataResponse {
     /// Wire name: `name`.
     ///
     /// Example: `coredns`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The component version.
     ///
     /// Wire name: `version`.
     ///
     /// Example: `1.8.4.1`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// The component schema parameters.
     ///
     /// Wire name: `config_schema`.
     ///
     /// Example: `{\n  \"$schema\": \"https://json-schema.org/draft-07/schema#\",\n  \"properties\": {\n    \"controller\": {\n      \"description\": \"\",\n      \"properties\": {\n        \"resources\": {\n          \"properties\": {\n            \"armsPrometheusOperator\": {\n              \"properties\": {\n                \"resources\": {\n                  \"properties\": {\n                    \"limits\": {\n                      \"properties\": {\n                        \"memory\": {\n                          \"description\": \"memory limit of arms prometheus operator\",\n                          \"type\": \"string\",\n                          \"pattern\": \"^[1-9][0-9]*(\\\\.\\\\d+)?(K|Ki|M|Mi|G|Gi|T|Ti)?$\",\n                          \"default\": \"500m\",\n                          \"x-ui-description\": \"<mds-key>\",\n                          \"x-ui-prompt-message\": \"<mds-key>\",\n                          \"x-ui-validation-message\": \"<mds-key>\",\n                          \"x-ui-additional-tips\": \"<mds-key>\"\n                        },\n                        \"cpu\": {\n                          \"description\": \"cpu limit of arms prometheus operator\",\n                          \"type\": \"string\",\n                          \"pattern\": \"^[1-9][0-9]*(m|\\\\.\\\\d+)?$\",\n                          \"default\": \"1.0\",\n                          \"x-ui-description\": \"<mds-key>\",\n                          \"x-ui-validation-message\": \"<mds-key>\"\n                        }\n                      },\n                      \"type\": \"object\",\n                      \"additionalProperties\": false\n                    },\n                    \"requests\": {\n                      \"properties\": {\n                        \"memory\": {\n                          \"description\": \"memory request of arms prometheus operator\",\n                          \"type\": \"string\",\n                          \"pattern\": \"^[1-9][0-9]*(\\\\.\\\\d+)?(K|Ki|M|Mi|G|Gi|T|Ti)?$\",\n                          \"default\": \"500m\",\n                          \"x-ui-description\": \"<mds-key>\",\n                          \"x-ui-validation-message\": \"<mds-key>\"\n                        },\n                        \"cpu\": {\n                          \"description\": \"cpu request of arms prometheus operator\",\n                          \"type\": \"string\",\n                          \"pattern\": \"^[1-9][0-9]*(m|\\\\.\\\\d+)?$\",\n                          \"default\": \"1.0\",\n                          \"x-ui-description\": \"<mds-key>\",\n                          \"x-ui-validation-message\": \"<mds-key>\"\n                        }\n                      },\n                      \"type\": \"object\",\n                      \"additionalProperties\": false\n                    }\n                  },\n                  \"type\": \"object\",\n                  \"additionalProperties\": false\n                }\n              },\n              \"type\": \"object\",\n              \"additionalProperties\": false\n            }\n          },\n          \"type\": \"object\",\n          \"additionalProperties\": false\n        }\n      },\n      \"type\": \"object\",\n      \"additionalProperties\": false\n    }\n  },\n  \"title\": \"Values\",\n  \"type\": \"object\",\n  \"additionalProperties\": false\n}`
-    pub config_schema: Option<String>,
+    pub config_schema: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DescribeClusterAddonMetadataResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -250,13 +250,13 @@ pub struct AddonInfo {
     /// Wire name: `component_name`.
     ///
     /// Example: `cloud-controller-manager`
-    pub component_name: Option<String>,
+    pub component_name: Option<::acs_runtime::CompactString>,
     /// The current version of the component.
     ///
     /// Wire name: `version`.
     ///
     /// Example: `v1.9.3.340-g9830b58-aliyun`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// Indicates whether the component meets the update conditions. Valid values:
     ///
     /// *   `true`: The component meets the update conditions.
@@ -265,7 +265,7 @@ pub struct AddonInfo {
     /// Wire name: `ready_to_upgrade`.
     ///
     /// Example: `true`
-    pub ready_to_upgrade: Option<String>,
+    pub ready_to_upgrade: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AddonInfo {
     fn serialize<S: ::serde::Serializer>(
@@ -352,19 +352,19 @@ pub struct Tasks {
     /// Wire name: `created_at`.
     ///
     /// Example: `0001-01-01T00:00:00Z`
-    pub created_at: Option<String>,
+    pub created_at: Option<::acs_runtime::CompactString>,
     /// The time when the update task completed.
     ///
     /// Wire name: `finished_at`.
     ///
     /// Example: `0001-01-01T00:00:00Z`
-    pub finished_at: Option<String>,
+    pub finished_at: Option<::acs_runtime::CompactString>,
     /// The status of the update task.
     ///
     /// Wire name: `status`.
     ///
     /// Example: `Success`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// Indicates whether the update task was canceled. Valid values:
     ///
     /// *   `true`: The update task was canceled.

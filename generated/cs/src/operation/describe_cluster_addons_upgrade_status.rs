@@ -249,13 +249,13 @@ pub struct AddonInfo {
     /// Wire name: `component_name`.
     ///
     /// Example: `cloud-controller-manager`
-    pub component_name: Option<String>,
+    pub component_name: Option<::acs_runtime::CompactString>,
     /// The current version of the component.
     ///
     /// Wire name: `version`.
     ///
     /// Example: `v1.9.3.340-g9830b58-aliyun`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// Indicates whether the component meets the update conditions. Valid values:
     ///
     /// *   `true`: The component meets the update conditions.
@@ -264,7 +264,7 @@ pub struct AddonInfo {
     /// Wire name: `ready_to_upgrade`.
     ///
     /// Example: `true`
-    pub ready_to_upgrade: Option<String>,
+    pub ready_to_upgrade: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AddonInfo {
     fn serialize<S: ::serde::Serializer>(
@@ -351,13 +351,13 @@ pub struct Tasks {
     /// Wire name: `created_at`.
     ///
     /// Example: `2020-12-28T17:00:50Z`
-    pub created_at: Option<String>,
+    pub created_at: Option<::acs_runtime::CompactString>,
     /// The end time of the task.
     ///
     /// Wire name: `finished_at`.
     ///
     /// Example: `2020-12-28T17:05:36Z`
-    pub finished_at: Option<String>,
+    pub finished_at: Option<::acs_runtime::CompactString>,
     /// The status of the update task. Valid values:
     ///
     /// *   `Upgrading`: The update task is in progress.
@@ -370,7 +370,7 @@ pub struct Tasks {
     /// Wire name: `status`.
     ///
     /// Example: `Success`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// Indicates whether the update task is canceled. Valid values:
     ///
     /// *   `true`: The update task is canceled.

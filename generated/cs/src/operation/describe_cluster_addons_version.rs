@@ -206,7 +206,7 @@ pub struct Item {
     /// Wire name: `component_name`.
     ///
     /// Example: `ack-node-problem-detector`
-    pub component_name: Option<String>,
+    pub component_name: Option<::acs_runtime::CompactString>,
     /// The current version of the component.
     ///
     /// >  If the value of `version` is not empty, it indicates that the component is installed.
@@ -214,13 +214,13 @@ pub struct Item {
     /// Wire name: `version`.
     ///
     /// Example: `1.2.1`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// The version to which the component can be updated.
     ///
     /// Wire name: `next_version`.
     ///
     /// Example: `1.2.1`
-    pub next_version: Option<String>,
+    pub next_version: Option<::acs_runtime::CompactString>,
     /// Indicates whether the component is updated. Valid values:
     ///
     /// *   `true`: The component is updated.
@@ -229,7 +229,7 @@ pub struct Item {
     /// Wire name: `changed`.
     ///
     /// Example: `false`
-    pub changed: Option<String>,
+    pub changed: Option<::acs_runtime::CompactString>,
     /// Indicates whether the component is updatable. Valid values:
     ///
     /// *   `true`: The component is updatable.
@@ -248,7 +248,7 @@ pub struct Item {
     /// Wire name: `policy`.
     ///
     /// Example: `overwrite`
-    pub policy: Option<String>,
+    pub policy: Option<::acs_runtime::CompactString>,
     /// Indicates whether the component meets the update conditions. Valid values:
     ///
     /// *   `true`: The component meets the update conditions.
@@ -257,7 +257,7 @@ pub struct Item {
     /// Wire name: `ready_to_upgrade`.
     ///
     /// Example: `false`
-    pub ready_to_upgrade: Option<String>,
+    pub ready_to_upgrade: Option<::acs_runtime::CompactString>,
     /// Indicates whether the component can be installed in the specified ACK cluster. Valid values:
     ///
     /// *   `true`: The component can be installed in the cluster.
@@ -285,13 +285,13 @@ pub struct Item {
     /// ```text
     /// Addons that detect node failures and report to event center.
     /// ```
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
     /// The custom parameters. When you install a component, you can customize parameters for the component.
     ///
     /// Wire name: `value`.
     ///
     /// Example: `npd:\n  # Custom monitor definitions to add to Node Problem Detector ****`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Item {
     fn serialize<S: ::serde::Serializer>(

@@ -175,7 +175,7 @@ pub struct DescribeClusterDetailResponse {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c82e6987e2961451182edacd74faf****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The type of the instance.
     ///
     /// *   `Kubernetes`: ACK dedicated cluster.
@@ -185,31 +185,31 @@ pub struct DescribeClusterDetailResponse {
     /// Wire name: `cluster_type`.
     ///
     /// Example: `Kubernetes`
-    pub cluster_type: Option<String>,
+    pub cluster_type: Option<::acs_runtime::CompactString>,
     /// The time when the cluster was created.
     ///
     /// Wire name: `created`.
     ///
     /// Example: `2019-11-25T15:50:20+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The initial Kubernetes version of the cluster.
     ///
     /// Wire name: `init_version`.
     ///
     /// Example: `1.16.6-aliyun.1`
-    pub init_version: Option<String>,
+    pub init_version: Option<::acs_runtime::CompactString>,
     /// The Kubernetes version of the cluster. For more information about the Kubernetes versions supported by ACK, see Release notes for Kubernetes versions.
     ///
     /// Wire name: `current_version`.
     ///
     /// Example: `1.16.6-aliyun.1`
-    pub current_version: Option<String>,
+    pub current_version: Option<::acs_runtime::CompactString>,
     /// The Kubernetes version to which the cluster can be upgraded.
     ///
     /// Wire name: `next_version`.
     ///
     /// Example: `1.18.8-aliyun.1`
-    pub next_version: Option<String>,
+    pub next_version: Option<::acs_runtime::CompactString>,
     /// Indicates whether deletion protection is enabled for the cluster. If deletion protection is enabled, the cluster cannot be deleted in the Container Service console or by calling API operations. Valid values:
     ///
     /// *   `true`: deletion protection is enabled for the cluster. This way, the cluster cannot be deleted in the Container Service console or by calling API operations.
@@ -224,49 +224,49 @@ pub struct DescribeClusterDetailResponse {
     /// Wire name: `docker_version`; deprecated.
     ///
     /// Example: `19.03.5`
-    pub docker_version: Option<String>,
+    pub docker_version: Option<::acs_runtime::CompactString>,
     /// The ID of the Server Load Balancer (SLB) instance that is created for the Ingress of the cluster.
     ///
     /// Wire name: `external_loadbalancer_id`; deprecated.
     ///
     /// Example: `lb-2zehc05z3b8dwiifh****`
-    pub external_loadbalancer_id: Option<String>,
+    pub external_loadbalancer_id: Option<::acs_runtime::CompactString>,
     /// The metadata of the cluster.
     ///
     /// Wire name: `meta_data`.
     ///
     /// Example: `\"Addons\":***`
-    pub meta_data: Option<String>,
+    pub meta_data: Option<::acs_runtime::CompactString>,
     /// The cluster name.
     ///
     /// Wire name: `name`.
     ///
     /// Example: `cluster-demo`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The network type of the cluster. Example: Virtual Private Cloud (VPC).
     ///
     /// Wire name: `network_mode`; deprecated.
     ///
     /// Example: `vpc`
-    pub network_mode: Option<String>,
+    pub network_mode: Option<::acs_runtime::CompactString>,
     /// The region ID of the cluster.
     ///
     /// Wire name: `region_id`.
     ///
     /// Example: `cn-beijing`
-    pub region_id: Option<String>,
+    pub region_id: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group to which the cluster belongs.
     ///
     /// Wire name: `resource_group_id`.
     ///
     /// Example: `rg-acfmyvw3wjm****`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The ID of the security group to which the cluster belongs.
     ///
     /// Wire name: `security_group_id`.
     ///
     /// Example: `sg-25yq****`
-    pub security_group_id: Option<String>,
+    pub security_group_id: Option<::acs_runtime::CompactString>,
     /// The number of nodes in the cluster. Master nodes and worker nodes are included.
     ///
     /// Wire name: `size`.
@@ -291,7 +291,7 @@ pub struct DescribeClusterDetailResponse {
     /// Wire name: `state`.
     ///
     /// Example: `running`
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// The resource labels of the cluster.
     ///
     /// Wire name: `tags`.
@@ -301,37 +301,37 @@ pub struct DescribeClusterDetailResponse {
     /// Wire name: `updated`.
     ///
     /// Example: `2020-01-13T23:01:03+08:00`
-    pub updated: Option<String>,
+    pub updated: Option<::acs_runtime::CompactString>,
     /// The ID of the VPC where the cluster is deployed. This parameter is required when you create a cluster.
     ///
     /// Wire name: `vpc_id`.
     ///
     /// Example: `vpc-2zecuu62b9zw7a7qn****`
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<::acs_runtime::CompactString>,
     /// The ID of the vSwitche. This field is deprecated. Use vswitch_ids to query the vSwitches on the control plane and vswitch_ids to query the vSwitches on the data plane.
     ///
     /// Wire name: `vswitch_id`; deprecated.
     ///
     /// Example: `vsw-2zete8s4qocqg0mf6****,vsw-2zete8s4qocqg0mf6****`
-    pub vswitch_id: Option<String>,
+    pub vswitch_id: Option<::acs_runtime::CompactString>,
     /// The pod CIDR block.
     ///
     /// Wire name: `subnet_cidr`; deprecated.
     ///
     /// Example: `172.20.0.0/16`
-    pub subnet_cidr: Option<String>,
+    pub subnet_cidr: Option<::acs_runtime::CompactString>,
     /// The ID of the zone within the region where the cluster is located.
     ///
     /// Wire name: `zone_id`; deprecated.
     ///
     /// Example: `cn-beijing-a`
-    pub zone_id: Option<String>,
+    pub zone_id: Option<::acs_runtime::CompactString>,
     /// The endpoints of the cluster, including an internal endpoint and a public endpoint.
     ///
     /// Wire name: `master_url`.
     ///
     /// Example: `{\"intranet_api_server_endpoint\":\"https://192.168.0.251:6443\"***}`
-    pub master_url: Option<String>,
+    pub master_url: Option<::acs_runtime::CompactString>,
     /// Indicates whether Alibaba Cloud DNS PrivateZone (PrivateZone) is enabled for the cluster. Valid values:
     ///
     /// *   `true`: PrivateZone is enabled.
@@ -353,7 +353,7 @@ pub struct DescribeClusterDetailResponse {
     /// Wire name: `profile`.
     ///
     /// Example: `Default`
-    pub profile: Option<String>,
+    pub profile: Option<::acs_runtime::CompactString>,
     /// The edition of the cluster
     ///
     /// *   `ack.pro.small`: the Pro edition.
@@ -362,13 +362,13 @@ pub struct DescribeClusterDetailResponse {
     /// Wire name: `cluster_spec`.
     ///
     /// Example: `ack.pro.small`
-    pub cluster_spec: Option<String>,
+    pub cluster_spec: Option<::acs_runtime::CompactString>,
     /// The name of the worker Resource Access Management (RAM) role. The RAM role is assigned to the worker nodes of the cluster to allow the worker nodes to manage Elastic Compute Service (ECS) instances.
     ///
     /// Wire name: `worker_ram_role_name`.
     ///
     /// Example: `KubernetesWorkerRole-ec87d15b-edca-4302-933f-c8a16bf0****`
-    pub worker_ram_role_name: Option<String>,
+    pub worker_ram_role_name: Option<::acs_runtime::CompactString>,
     /// The maintenance window of the cluster. This feature is available only in ACK Pro clusters.
     ///
     /// Wire name: `maintenance_window`.
@@ -376,19 +376,21 @@ pub struct DescribeClusterDetailResponse {
     /// The Resource Orchestration Service (ROS) parameters of the cluster.
     ///
     /// Wire name: `parameters`; deprecated.
-    pub parameters: Option<::acs_runtime::IndexMap<String, String>>,
+    pub parameters: Option<
+        ::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>,
+    >,
     /// The pod CIDR block. The configuration of the Flannel network plug-in.
     ///
     /// Wire name: `container_cidr`.
     ///
     /// Example: `172.20.0.0/16`
-    pub container_cidr: Option<String>,
+    pub container_cidr: Option<::acs_runtime::CompactString>,
     /// The Service CIDR block.
     ///
     /// Wire name: `service_cidr`; required.
     ///
     /// Example: `172.21.0.0/20`
-    pub service_cidr: Option<String>,
+    pub service_cidr: Option<::acs_runtime::CompactString>,
     /// The kube-proxy mode. Valid values:
     ///
     /// *   `iptables`: a mature and stable kube-proxy mode that uses iptables rules to conduct Service discovery and load balancing. The performance of this mode is limited by the size of the cluster. This mode is suitable for clusters that run a small number of Services.
@@ -397,13 +399,13 @@ pub struct DescribeClusterDetailResponse {
     /// Wire name: `proxy_mode`.
     ///
     /// Example: `ipvs`
-    pub proxy_mode: Option<String>,
+    pub proxy_mode: Option<::acs_runtime::CompactString>,
     /// The time zone
     ///
     /// Wire name: `timezone`.
     ///
     /// Example: `Asia/Shanghai`
-    pub timezone: Option<String>,
+    pub timezone: Option<::acs_runtime::CompactString>,
     /// This parameter is available only for Flannel.
     ///
     /// The subnet mask length of the node CIDR block. This parameter indicates the maximum number of IP addresses that can be assigned to nodes.
@@ -411,7 +413,7 @@ pub struct DescribeClusterDetailResponse {
     /// Wire name: `node_cidr_mask`.
     ///
     /// Example: `26`
-    pub node_cidr_mask: Option<String>,
+    pub node_cidr_mask: Option<::acs_runtime::CompactString>,
     /// The IP stack of the cluster. Valid values:
     ///
     /// *   ipv4: The cluster is an IPv4 cluster.
@@ -428,15 +430,15 @@ pub struct DescribeClusterDetailResponse {
     /// Wire name: `cluster_domain`.
     ///
     /// Example: `cluster.local`
-    pub cluster_domain: Option<String>,
+    pub cluster_domain: Option<::acs_runtime::CompactString>,
     /// Wire name: `extra_sans`.
-    pub extra_sans: Option<Vec<String>>,
+    pub extra_sans: Option<Vec<::acs_runtime::CompactString>>,
     /// Wire name: `rrsa_config`.
     pub rrsa_config: Option<RrsaConfig>,
     /// The vSwitch for the control plane of the cluster.
     ///
     /// Wire name: `vswitch_ids`.
-    pub vswitch_ids: Option<Vec<String>>,
+    pub vswitch_ids: Option<Vec<::acs_runtime::CompactString>>,
     /// The automatic O&M policy of the cluster.
     ///
     /// Wire name: `operation_policy`.
@@ -886,7 +888,9 @@ impl DescribeClusterDetailResponse {
         self.maintenance_window.as_ref()
     }
     /// `parameters`, if the service sent it.
-    pub fn parameters(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn parameters(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.parameters.as_ref()
     }
     /// `container_cidr`, if the service sent it.
@@ -918,7 +922,7 @@ impl DescribeClusterDetailResponse {
         self.cluster_domain.as_deref()
     }
     /// `extra_sans`: empty when the service sent none.
-    pub fn extra_sans(&self) -> &[String] {
+    pub fn extra_sans(&self) -> &[::acs_runtime::CompactString] {
         self.extra_sans.as_deref().unwrap_or_default()
     }
     /// `rrsa_config`, if the service sent it.
@@ -926,7 +930,7 @@ impl DescribeClusterDetailResponse {
         self.rrsa_config.as_ref()
     }
     /// `vswitch_ids`: empty when the service sent none.
-    pub fn vswitch_ids(&self) -> &[String] {
+    pub fn vswitch_ids(&self) -> &[::acs_runtime::CompactString] {
         self.vswitch_ids.as_deref().unwrap_or_default()
     }
     /// `operation_policy`, if the service sent it.
@@ -949,19 +953,19 @@ pub struct RrsaConfig {
     /// Wire name: `enabled`.
     pub enabled: Option<bool>,
     /// Wire name: `oidc_name`.
-    pub oidc_name: Option<String>,
+    pub oidc_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `oidc_arn`.
-    pub oidc_arn: Option<String>,
+    pub oidc_arn: Option<::acs_runtime::CompactString>,
     /// Wire name: `max_oidc_token_expiration`.
-    pub max_oidc_token_expiration: Option<String>,
+    pub max_oidc_token_expiration: Option<::acs_runtime::CompactString>,
     /// Wire name: `audience`.
-    pub audience: Option<String>,
+    pub audience: Option<::acs_runtime::CompactString>,
     /// Wire name: `issuer`.
-    pub issuer: Option<String>,
+    pub issuer: Option<::acs_runtime::CompactString>,
     /// Wire name: `open_api_configuration_url`.
-    pub open_api_configuration_url: Option<String>,
+    pub open_api_configuration_url: Option<::acs_runtime::CompactString>,
     /// Wire name: `jwks_url`.
-    pub jwks_url: Option<String>,
+    pub jwks_url: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for RrsaConfig {
     fn serialize<S: ::serde::Serializer>(
@@ -1104,7 +1108,7 @@ pub struct ClusterAutoUpgrade {
     /// Wire name: `channel`.
     ///
     /// Example: `patch`
-    pub channel: Option<String>,
+    pub channel: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ClusterAutoUpgrade {
     fn serialize<S: ::serde::Serializer>(
@@ -1242,7 +1246,7 @@ pub struct ControlPlaneConfig {
     /// Wire name: `charge_type`.
     ///
     /// Example: `PrePaid`
-    pub charge_type: Option<String>,
+    pub charge_type: Option<::acs_runtime::CompactString>,
     /// The subscription duration of nodes in the node pool.
     ///
     /// Wire name: `period`.
@@ -1254,7 +1258,7 @@ pub struct ControlPlaneConfig {
     /// Wire name: `period_unit`.
     ///
     /// Example: `Month`
-    pub period_unit: Option<String>,
+    pub period_unit: Option<::acs_runtime::CompactString>,
     /// Indicates whether auto-renewal is enabled for the nodes.
     ///
     /// Wire name: `auto_renew`.
@@ -1270,31 +1274,31 @@ pub struct ControlPlaneConfig {
     /// The instance types of the nodes.
     ///
     /// Wire name: `instance_types`.
-    pub instance_types: Option<Vec<String>>,
+    pub instance_types: Option<Vec<::acs_runtime::CompactString>>,
     /// The type of the OS image.
     ///
     /// Wire name: `image_type`.
     ///
     /// Example: `AliyunLinux3`
-    pub image_type: Option<String>,
+    pub image_type: Option<::acs_runtime::CompactString>,
     /// The image ID.
     ///
     /// Wire name: `image_id`.
     ///
     /// Example: `aliyun_3_x64_20G_alibase_20240819.vhd`
-    pub image_id: Option<String>,
+    pub image_id: Option<::acs_runtime::CompactString>,
     /// The name of the key pair. You must set key_pair or login_password.
     ///
     /// Wire name: `key_pair`.
     ///
     /// Example: `ack`
-    pub key_pair: Option<String>,
+    pub key_pair: Option<::acs_runtime::CompactString>,
     /// The category of the system disk for nodes.
     ///
     /// Wire name: `system_disk_category`.
     ///
     /// Example: `cloud_essd`
-    pub system_disk_category: Option<String>,
+    pub system_disk_category: Option<::acs_runtime::CompactString>,
     /// The system disk size of the node. The value must be at least 40 GB.
     ///
     /// Wire name: `system_disk_size`.
@@ -1306,13 +1310,13 @@ pub struct ControlPlaneConfig {
     /// Wire name: `system_disk_snapshot_policy_id`.
     ///
     /// Example: `sp-2zej1nogjvovnz4z****`
-    pub system_disk_snapshot_policy_id: Option<String>,
+    pub system_disk_snapshot_policy_id: Option<::acs_runtime::CompactString>,
     /// The performance level (PL) of the system disk that you want to use for the node. This parameter takes effect only for ESSDs.
     ///
     /// Wire name: `system_disk_performance_level`.
     ///
     /// Example: `PL1`
-    pub system_disk_performance_level: Option<String>,
+    pub system_disk_performance_level: Option<::acs_runtime::CompactString>,
     /// The preset read/write IOPS of the system disk.
     ///
     /// Wire name: `system_disk_provisioned_iops`.
@@ -1330,7 +1334,7 @@ pub struct ControlPlaneConfig {
     /// Wire name: `deploymentset_id`.
     ///
     /// Example: `ds-bp10b35imuam5amw****`
-    pub deploymentset_id: Option<String>,
+    pub deploymentset_id: Option<::acs_runtime::CompactString>,
     /// Indicates whether to install CloudMonitor for the node.
     ///
     /// Wire name: `cloud_monitor_flags`.
@@ -1354,19 +1358,19 @@ pub struct ControlPlaneConfig {
     /// Wire name: `cpu_policy`.
     ///
     /// Example: `none`
-    pub cpu_policy: Option<String>,
+    pub cpu_policy: Option<::acs_runtime::CompactString>,
     /// The runtime.
     ///
     /// Wire name: `runtime`.
     ///
     /// Example: `containerd`
-    pub runtime: Option<String>,
+    pub runtime: Option<::acs_runtime::CompactString>,
     /// The node port range.
     ///
     /// Wire name: `node_port_range`.
     ///
     /// Example: `30000-32767`
-    pub node_port_range: Option<String>,
+    pub node_port_range: Option<::acs_runtime::CompactString>,
     /// The number of control plane nodes.
     ///
     /// Wire name: `size`.
@@ -1606,7 +1610,7 @@ impl ControlPlaneConfig {
         self.auto_renew_period
     }
     /// `instance_types`: empty when the service sent none.
-    pub fn instance_types(&self) -> &[String] {
+    pub fn instance_types(&self) -> &[::acs_runtime::CompactString] {
         self.instance_types.as_deref().unwrap_or_default()
     }
     /// `image_type`, if the service sent it.

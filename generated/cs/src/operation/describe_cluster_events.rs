@@ -432,13 +432,13 @@ pub struct Data {
     /// Wire name: `reason`.
     ///
     /// Example: `Started`
-    pub reason: Option<String>,
+    pub reason: Option<::acs_runtime::CompactString>,
     /// The details of the event.
     ///
     /// Wire name: `message`.
     ///
     /// Example: `Start to upgrade NodePool nodePool/npdd89dc2b76c04f14b06774883b******`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Data {
     fn serialize<S: ::serde::Serializer>(
@@ -517,37 +517,37 @@ pub struct Event {
     /// Wire name: `event_id`.
     ///
     /// Example: `e-9ad04f72-8ee7-46bf-a02c-e4a06b39****`
-    pub event_id: Option<String>,
+    pub event_id: Option<::acs_runtime::CompactString>,
     /// The type of event. Valid values:
     ///
     /// Wire name: `type`.
     ///
     /// Example: `nodepool_update`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The event source.
     ///
     /// Wire name: `source`.
     ///
     /// Example: `cluster`
-    pub source: Option<String>,
+    pub source: Option<::acs_runtime::CompactString>,
     /// The subject related to the event.
     ///
     /// Wire name: `subject`.
     ///
     /// Example: `npdd89dc2b76c04f14b06774883b******`
-    pub subject: Option<String>,
+    pub subject: Option<::acs_runtime::CompactString>,
     /// The time when the event started.
     ///
     /// Wire name: `time`.
     ///
     /// Example: `2020-12-01T17:31:00Z`
-    pub time: Option<String>,
+    pub time: Option<::acs_runtime::CompactString>,
     /// The ID of the cluster.
     ///
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c82e6987e2961451182edacd74faf****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The description of the event.
     ///
     /// Wire name: `data`.

@@ -204,25 +204,25 @@ pub struct Item {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c23421cfa74454bc8b37163fd19af***`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The log content.
     ///
     /// Wire name: `cluster_log`.
     ///
     /// Example: `start to update cluster status to CREATE_COMPLETE`
-    pub cluster_log: Option<String>,
+    pub cluster_log: Option<::acs_runtime::CompactString>,
     /// The time when the log entry was generated.
     ///
     /// Wire name: `created`.
     ///
     /// Example: `2020-09-11T10:11:51+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The time when the log entry was updated.
     ///
     /// Wire name: `updated`.
     ///
     /// Example: `2020-09-11T10:11:51+08:00`
-    pub updated: Option<String>,
+    pub updated: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Item {
     fn serialize<S: ::serde::Serializer>(

@@ -269,7 +269,7 @@ pub struct DescribeClusterNodePoolDetailResponse {
     /// Wire name: `interconnect_mode`.
     ///
     /// Example: `improved`
-    pub interconnect_mode: Option<String>,
+    pub interconnect_mode: Option<::acs_runtime::CompactString>,
     /// Indicates whether the pods in the edge node pool can use the host network.
     ///
     /// `true`: sets to host network.
@@ -506,7 +506,7 @@ pub struct NodepoolInfo {
     /// Wire name: `nodepool_id`.
     ///
     /// Example: `np615c0e0966124216a0412e10afe0****`
-    pub nodepool_id: Option<String>,
+    pub nodepool_id: Option<::acs_runtime::CompactString>,
     /// The name of the node pool.
     ///
     /// The name must be 1 to 63 characters in length, and can contain digits, letters, and hyphens (-). It cannot start with a hyphen (-).
@@ -514,13 +514,13 @@ pub struct NodepoolInfo {
     /// Wire name: `name`.
     ///
     /// Example: `default-nodepool`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The type of node pool.
     ///
     /// Wire name: `type`.
     ///
     /// Example: `ess`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// Indicates whether the node pool is a default node pool. A Container Service for Kubernetes (ACK) cluster usually has only one default node pool. Valid values: `true`: The node pool is a default node pool. `false`: The node pool is not a default node pool.
     ///
     /// Wire name: `is_default`.
@@ -532,25 +532,25 @@ pub struct NodepoolInfo {
     /// Wire name: `resource_group_id`.
     ///
     /// Example: `rg-acfmyvw3wjmb****`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The region ID.
     ///
     /// Wire name: `region_id`.
     ///
     /// Example: `cn-beijing`
-    pub region_id: Option<String>,
+    pub region_id: Option<::acs_runtime::CompactString>,
     /// The time when the node pool was created.
     ///
     /// Wire name: `created`.
     ///
     /// Example: `2020-09-27T19:14:09.156823496+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The time when the node pool was last updated.
     ///
     /// Wire name: `updated`.
     ///
     /// Example: `2020-09-27T20:37:46+08:00`
-    pub updated: Option<String>,
+    pub updated: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for NodepoolInfo {
     fn serialize<S: ::serde::Serializer>(
@@ -683,15 +683,15 @@ impl NodepoolInfo {
 #[non_exhaustive]
 pub struct Condition {
     /// Wire name: `type`.
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// Wire name: `status`.
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// Wire name: `reason`.
-    pub reason: Option<String>,
+    pub reason: Option<::acs_runtime::CompactString>,
     /// Wire name: `message`.
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
     /// Wire name: `last_transition_time`.
-    pub last_transition_time: Option<String>,
+    pub last_transition_time: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Condition {
     fn serialize<S: ::serde::Serializer>(
@@ -798,7 +798,7 @@ pub struct Status {
     /// Wire name: `state`.
     ///
     /// Example: `active`
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// The number of healthy nodes.
     ///
     /// Wire name: `healthy_nodes`.
@@ -1007,7 +1007,7 @@ pub struct AutoScaling {
     /// Wire name: `type`.
     ///
     /// Example: `cpu`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The maximum number of Elastic Compute Service (ECS) instances that can be created in the node pool.
     ///
     /// Wire name: `max_instances`.
@@ -1028,7 +1028,7 @@ pub struct AutoScaling {
     /// Wire name: `eip_internet_charge_type`.
     ///
     /// Example: `PayByBandwidth`
-    pub eip_internet_charge_type: Option<String>,
+    pub eip_internet_charge_type: Option<::acs_runtime::CompactString>,
     /// Indicates whether an EIP is associated with the node pool. Valid values:
     ///
     /// *   `true`: An EIP is associated with the node pool.
@@ -1261,9 +1261,9 @@ pub struct AutoVulFixPolicy {
     /// Wire name: `vul_level`.
     ///
     /// Example: `asap,nntf`
-    pub vul_level: Option<String>,
+    pub vul_level: Option<::acs_runtime::CompactString>,
     /// Wire name: `exclude_packages`.
-    pub exclude_packages: Option<String>,
+    pub exclude_packages: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AutoVulFixPolicy {
     fn serialize<S: ::serde::Serializer>(
@@ -1730,7 +1730,7 @@ pub struct SpotPriceLimit {
     /// Wire name: `instance_type`.
     ///
     /// Example: `ecs.c6.large`
-    pub instance_type: Option<String>,
+    pub instance_type: Option<::acs_runtime::CompactString>,
     /// The price cap of a preemptible instance of the type.
     ///
     /// Unit: USD/hour.
@@ -1738,7 +1738,7 @@ pub struct SpotPriceLimit {
     /// Wire name: `price_limit`.
     ///
     /// Example: `0.39`
-    pub price_limit: Option<String>,
+    pub price_limit: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for SpotPriceLimit {
     fn serialize<S: ::serde::Serializer>(
@@ -1813,7 +1813,7 @@ pub struct PrivatePoolOptions {
     /// Wire name: `id`.
     ///
     /// Example: `eap-bp67acfmxazb4****`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The type of private node pool. This parameter specifies the type of private node pool that you want to use to create instances. A private node pool is generated when an elasticity assurance or a capacity reservation service takes effect. The system selects a private node pool to launch instances. Valid values:
     ///
     /// *   `Open`: open private pool. The system selects an open private node pool to launch instances. If no matching open private node pool is available, the resources in the public node pool are used.
@@ -1823,7 +1823,7 @@ pub struct PrivatePoolOptions {
     /// Wire name: `match_criteria`.
     ///
     /// Example: `Open`
-    pub match_criteria: Option<String>,
+    pub match_criteria: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for PrivatePoolOptions {
     fn serialize<S: ::serde::Serializer>(
@@ -1894,7 +1894,7 @@ impl PrivatePoolOptions {
 #[non_exhaustive]
 pub struct ResourcePoolOptions {
     /// Wire name: `private_pool_ids`.
-    pub private_pool_ids: Option<Vec<String>>,
+    pub private_pool_ids: Option<Vec<::acs_runtime::CompactString>>,
     /// Wire name: `strategy`.
     ///
     /// Valid values: `PrivatePoolFirst`, `PrivatePoolOnly`, `None`.
@@ -1958,7 +1958,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourcePoolOptions {
 }
 impl ResourcePoolOptions {
     /// `private_pool_ids`: empty when the service sent none.
-    pub fn private_pool_ids(&self) -> &[String] {
+    pub fn private_pool_ids(&self) -> &[::acs_runtime::CompactString] {
         self.private_pool_ids.as_deref().unwrap_or_default()
     }
     /// `strategy`, if the service sent it.
@@ -1975,17 +1975,17 @@ pub struct ScalingGroup {
     /// Wire name: `scaling_group_id`.
     ///
     /// Example: `asg-2zeieod8giqmov7z****`
-    pub scaling_group_id: Option<String>,
+    pub scaling_group_id: Option<::acs_runtime::CompactString>,
     /// The IDs of vSwitches. You can specify 1 to 20 vSwitches.
     ///
     /// > We recommend that you select vSwitches in different zones to ensure high availability.
     ///
     /// Wire name: `vswitch_ids`.
-    pub vswitch_ids: Option<Vec<String>>,
+    pub vswitch_ids: Option<Vec<::acs_runtime::CompactString>>,
     /// A list of instance types. You can select multiple instance types. When the system needs to create a node, it starts from the first instance type until the node is created. The instance type that is used to create the node varies based on the actual instance stock.
     ///
     /// Wire name: `instance_types`.
-    pub instance_types: Option<Vec<String>>,
+    pub instance_types: Option<Vec<::acs_runtime::CompactString>>,
     /// The billing method of the nodes in the node pool. Valid values:
     ///
     /// *   `PrePaid`: the subscription billing method.
@@ -1994,7 +1994,7 @@ pub struct ScalingGroup {
     /// Wire name: `instance_charge_type`.
     ///
     /// Example: `PostPaid`
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<::acs_runtime::CompactString>,
     /// The subscription duration of worker nodes. This parameter takes effect and is required only when `instance_charge_type` is set to `PrePaid`.
     ///
     /// If `PeriodUnit=Month` is specified, the valid values are 1, 2, 3, 6, 12, 24, 36, 48, and 60.
@@ -2010,7 +2010,7 @@ pub struct ScalingGroup {
     /// Wire name: `period_unit`.
     ///
     /// Example: `Month`
-    pub period_unit: Option<String>,
+    pub period_unit: Option<::acs_runtime::CompactString>,
     /// Indicates whether auto-renewal is enabled for the nodes in the node pool. This parameter takes effect only when `instance_charge_type` is set to `PrePaid`. Valid values:
     ///
     /// *   `true`: Auto-renewal is enabled.
@@ -2039,7 +2039,7 @@ pub struct ScalingGroup {
     /// Wire name: `spot_strategy`.
     ///
     /// Example: `NoSpot`
-    pub spot_strategy: Option<String>,
+    pub spot_strategy: Option<::acs_runtime::CompactString>,
     /// The bid configurations of preemptible instances.
     ///
     /// Wire name: `spot_price_limit`.
@@ -2049,13 +2049,13 @@ pub struct ScalingGroup {
     /// Wire name: `image_type`.
     ///
     /// Example: `AliyunLinux`
-    pub image_type: Option<String>,
+    pub image_type: Option<::acs_runtime::CompactString>,
     /// The ID of the custom image. You can call the `DescribeKubernetesVersionMetadata` operation to query the images supported by ACK.
     ///
     /// Wire name: `image_id`.
     ///
     /// Example: `aliyun_2_1903_x64_20G_alibase_20200529.vhd`
-    pub image_id: Option<String>,
+    pub image_id: Option<::acs_runtime::CompactString>,
     /// The system disk type. Valid values:
     ///
     /// *   `cloud`: basic disk
@@ -2070,7 +2070,7 @@ pub struct ScalingGroup {
     /// Wire name: `system_disk_category`.
     ///
     /// Example: `cloud_efficiency`
-    pub system_disk_category: Option<String>,
+    pub system_disk_category: Option<::acs_runtime::CompactString>,
     /// The categories of the system disk for nodes. The system attempts to create system disks of a disk category with a lower priority if the disk category with a higher priority is unavailable. Valid values: Valid values:
     ///
     /// *   `cloud`: basic disk.
@@ -2083,7 +2083,7 @@ pub struct ScalingGroup {
     /// Default value: `cloud_efficiency`.
     ///
     /// Wire name: `system_disk_categories`; at most 10 items.
-    pub system_disk_categories: Option<Vec<String>>,
+    pub system_disk_categories: Option<Vec<::acs_runtime::CompactString>>,
     /// The system disk size of a node. Unit: GiB.
     ///
     /// Valid values: 20 to 500.
@@ -2097,7 +2097,7 @@ pub struct ScalingGroup {
     /// Wire name: `system_disk_performance_level`.
     ///
     /// Example: `PL1`
-    pub system_disk_performance_level: Option<String>,
+    pub system_disk_performance_level: Option<::acs_runtime::CompactString>,
     /// Specifies whether to encrypt the system disk. Valid values: Valid values:
     ///
     /// *   `true`: encrypts the system disk.
@@ -2112,13 +2112,13 @@ pub struct ScalingGroup {
     /// Wire name: `system_disk_kms_key_id`.
     ///
     /// Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`
-    pub system_disk_kms_key_id: Option<String>,
+    pub system_disk_kms_key_id: Option<::acs_runtime::CompactString>,
     /// The encryption algorithm that is used to encrypt the system disk. Set the value to aes-256.
     ///
     /// Wire name: `system_disk_encrypt_algorithm`.
     ///
     /// Example: `aes-256`
-    pub system_disk_encrypt_algorithm: Option<String>,
+    pub system_disk_encrypt_algorithm: Option<::acs_runtime::CompactString>,
     /// Indicates whether to enable the burst feature for the system disk. Valid values:
     ///
     /// *   true: enables the burst feature for the system disk. The performance burst feature allows ESSD AutoPL disks to burst their performance when spikes in read/write workloads occur and reduce the performance to the baseline level at the end of workload spikes.
@@ -2143,13 +2143,13 @@ pub struct ScalingGroup {
     /// The IDs of the security groups to which the node pool is added.
     ///
     /// Wire name: `security_group_ids`.
-    pub security_group_ids: Option<Vec<String>>,
+    pub security_group_ids: Option<Vec<::acs_runtime::CompactString>>,
     /// The name of the key pair. You must set this parameter or the `login_password` parameter. You must set `key_pair` if the node pool is a managed node pool.
     ///
     /// Wire name: `key_pair`.
     ///
     /// Example: `pro-nodepool`
-    pub key_pair: Option<String>,
+    pub key_pair: Option<::acs_runtime::CompactString>,
     /// The password for SSH logon. You must set this parameter or the `key_pair` parameter. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters.
     ///
     /// For security purposes, the returned password is encrypted.
@@ -2157,7 +2157,7 @@ pub struct ScalingGroup {
     /// Wire name: `login_password`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `********`
-    pub login_password: Option<String>,
+    pub login_password: Option<::acs_runtime::CompactString>,
     /// Whether the popped ECS instance uses a non-root user for login.
     ///
     /// Wire name: `login_as_non_root`.
@@ -2191,7 +2191,7 @@ pub struct ScalingGroup {
     /// Wire name: `internet_charge_type`.
     ///
     /// Example: `PayByBandwidth`
-    pub internet_charge_type: Option<String>,
+    pub internet_charge_type: Option<::acs_runtime::CompactString>,
     /// The maximum outbound bandwidth of the public IP address of the node. Unit: Mbit/s. Valid values: 1 to 100.
     ///
     /// Wire name: `internet_max_bandwidth_out`.
@@ -2227,7 +2227,7 @@ pub struct ScalingGroup {
     /// Wire name: `multi_az_policy`.
     ///
     /// Example: `BALANCE`
-    pub multi_az_policy: Option<String>,
+    pub multi_az_policy: Option<::acs_runtime::CompactString>,
     /// The scaling mode of the scaling group. Valid values:
     ///
     /// *   `release`: the standard mode. ECS instances are created and released based on resource usage.
@@ -2236,7 +2236,7 @@ pub struct ScalingGroup {
     /// Wire name: `scaling_policy`.
     ///
     /// Example: `release`
-    pub scaling_policy: Option<String>,
+    pub scaling_policy: Option<::acs_runtime::CompactString>,
     /// The minimum number of pay-as-you-go instances that must be kept in the scaling group. Valid values: 0 to 1000. If the number of pay-as-you-go instances is less than the value of this parameter, Auto Scaling preferably creates pay-as-you-go instances.
     ///
     /// Wire name: `on_demand_base_capacity`.
@@ -2278,11 +2278,11 @@ pub struct ScalingGroup {
     /// Wire name: `deploymentset_id`.
     ///
     /// Example: `ds-bp1d19mmbsv3jf6xxxxx`
-    pub deploymentset_id: Option<String>,
+    pub deploymentset_id: Option<::acs_runtime::CompactString>,
     /// After you specify the list of RDS instances, the ECS instances in the cluster are automatically added to the whitelist of the RDS instances.
     ///
     /// Wire name: `rds_instances`.
-    pub rds_instances: Option<Vec<String>>,
+    pub rds_instances: Option<Vec<::acs_runtime::CompactString>>,
     /// The configuration of the private node pool.
     ///
     /// Wire name: `private_pool_options`.
@@ -2292,7 +2292,7 @@ pub struct ScalingGroup {
     /// Wire name: `security_group_id`.
     ///
     /// Example: `sg-2ze60ockeekspl3d****`
-    pub security_group_id: Option<String>,
+    pub security_group_id: Option<::acs_runtime::CompactString>,
     /// The release version of the operating system. Valid values:
     ///
     /// *   `CentOS`
@@ -2303,13 +2303,13 @@ pub struct ScalingGroup {
     /// Wire name: `platform`.
     ///
     /// Example: `AliyunLinux`
-    pub platform: Option<String>,
+    pub platform: Option<::acs_runtime::CompactString>,
     /// The name of the worker Resource Access Management (RAM) role. The RAM role is assigned to the worker nodes of the cluster to allow the worker nodes to manage ECS instances.
     ///
     /// Wire name: `ram_policy`.
     ///
     /// Example: `KubernetesWorkerRole-021dc54f-929b-437a-8ae0-34c24d3e****`
-    pub ram_policy: Option<String>,
+    pub ram_policy: Option<::acs_runtime::CompactString>,
     /// The instance properties.
     ///
     /// Wire name: `instance_patterns`.
@@ -2319,13 +2319,13 @@ pub struct ScalingGroup {
     /// Wire name: `ram_role_name`.
     ///
     /// Example: `KubernetesWorkerRole-4a4fa089-80c1-48a5-b3c6-9349311f****`
-    pub ram_role_name: Option<String>,
+    pub ram_role_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `instance_metadata_options`.
     pub instance_metadata_options: Option<crate::types::InstanceMetadataOptions>,
     /// Wire name: `resource_pool_options`.
     pub resource_pool_options: Option<ResourcePoolOptions>,
     /// Wire name: `system_disk_snapshot_policy_id`.
-    pub system_disk_snapshot_policy_id: Option<String>,
+    pub system_disk_snapshot_policy_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ScalingGroup {
     fn serialize<S: ::serde::Serializer>(
@@ -2784,11 +2784,11 @@ impl ScalingGroup {
         self.scaling_group_id.as_deref()
     }
     /// `vswitch_ids`: empty when the service sent none.
-    pub fn vswitch_ids(&self) -> &[String] {
+    pub fn vswitch_ids(&self) -> &[::acs_runtime::CompactString] {
         self.vswitch_ids.as_deref().unwrap_or_default()
     }
     /// `instance_types`: empty when the service sent none.
-    pub fn instance_types(&self) -> &[String] {
+    pub fn instance_types(&self) -> &[::acs_runtime::CompactString] {
         self.instance_types.as_deref().unwrap_or_default()
     }
     /// `instance_charge_type`, if the service sent it.
@@ -2832,7 +2832,7 @@ impl ScalingGroup {
         self.system_disk_category.as_deref()
     }
     /// `system_disk_categories`: empty when the service sent none.
-    pub fn system_disk_categories(&self) -> &[String] {
+    pub fn system_disk_categories(&self) -> &[::acs_runtime::CompactString] {
         self.system_disk_categories.as_deref().unwrap_or_default()
     }
     /// `system_disk_size`, if the service sent it.
@@ -2868,7 +2868,7 @@ impl ScalingGroup {
         self.data_disks.as_deref().unwrap_or_default()
     }
     /// `security_group_ids`: empty when the service sent none.
-    pub fn security_group_ids(&self) -> &[String] {
+    pub fn security_group_ids(&self) -> &[::acs_runtime::CompactString] {
         self.security_group_ids.as_deref().unwrap_or_default()
     }
     /// `key_pair`, if the service sent it.
@@ -2944,7 +2944,7 @@ impl ScalingGroup {
         self.deploymentset_id.as_deref()
     }
     /// `rds_instances`: empty when the service sent none.
-    pub fn rds_instances(&self) -> &[String] {
+    pub fn rds_instances(&self) -> &[::acs_runtime::CompactString] {
         self.rds_instances.as_deref().unwrap_or_default()
     }
     /// `private_pool_options`, if the service sent it.
@@ -3212,13 +3212,13 @@ pub struct KubernetesConfig {
     /// Wire name: `runtime`.
     ///
     /// Example: `docker`
-    pub runtime: Option<String>,
+    pub runtime: Option<::acs_runtime::CompactString>,
     /// The version of the container runtime.
     ///
     /// Wire name: `runtime_version`.
     ///
     /// Example: `19.03.5`
-    pub runtime_version: Option<String>,
+    pub runtime_version: Option<::acs_runtime::CompactString>,
     /// The CPU management policy of the nodes in the node pool. The following policies are supported if the Kubernetes version of the cluster is 1.12.6 or later.
     ///
     /// *   `static`: allows pods with specific resource characteristics on the node to be granted enhanced CPU affinity and exclusivity.
@@ -3227,13 +3227,13 @@ pub struct KubernetesConfig {
     /// Wire name: `cpu_policy`.
     ///
     /// Example: `none`
-    pub cpu_policy: Option<String>,
+    pub cpu_policy: Option<::acs_runtime::CompactString>,
     /// The custom script to be executed after nodes in the node pool are initialized. For more information, see Generate user-defined data.
     ///
     /// Wire name: `user_data`.
     ///
     /// Example: `IyEvYmluL3NoCmVjaG8gIkhlbGxvIEFDSyEi`
-    pub user_data: Option<String>,
+    pub user_data: Option<::acs_runtime::CompactString>,
     /// Whether the expanded node is schedulable.
     ///
     /// Wire name: `unschedulable`.
@@ -3259,7 +3259,7 @@ pub struct KubernetesConfig {
     /// Wire name: `node_name_mode`.
     ///
     /// Example: `customized,test.,5,.com`
-    pub node_name_mode: Option<String>,
+    pub node_name_mode: Option<::acs_runtime::CompactString>,
     /// The user-defined script that is executed before nodes are initialized. For more information, see Generate user-defined data.
     ///
     /// Wire name: `pre_user_data`.
@@ -3269,7 +3269,7 @@ pub struct KubernetesConfig {
     /// ```text
     /// dGhpcyBpcyBhIGV4YW1wbGU
     /// ```
-    pub pre_user_data: Option<String>,
+    pub pre_user_data: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for KubernetesConfig {
     fn serialize<S: ::serde::Serializer>(
@@ -3486,19 +3486,19 @@ pub struct InterconnectConfig {
     /// Wire name: `cen_id`.
     ///
     /// Example: `cen-ey9k9nfhz0f*******`
-    pub cen_id: Option<String>,
+    pub cen_id: Option<::acs_runtime::CompactString>,
     /// The ID of the Cloud Connect Network (CCN) instance that is associated with the enhanced edge node pool.
     ///
     /// Wire name: `ccn_id`.
     ///
     /// Example: `ccn-qm5i0i0q9yi*******`
-    pub ccn_id: Option<String>,
+    pub ccn_id: Option<::acs_runtime::CompactString>,
     /// The region to which the CCN instance that is associated with the enhanced edge node pool belongs.
     ///
     /// Wire name: `ccn_region_id`.
     ///
     /// Example: `cn-shanghai`
-    pub ccn_region_id: Option<String>,
+    pub ccn_region_id: Option<::acs_runtime::CompactString>,
     /// The bandwidth of the enhanced edge node pool. Unit: Mbit/s.
     ///
     /// Wire name: `bandwidth`.
@@ -3510,7 +3510,7 @@ pub struct InterconnectConfig {
     /// Wire name: `improved_period`.
     ///
     /// Example: `1`
-    pub improved_period: Option<String>,
+    pub improved_period: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for InterconnectConfig {
     fn serialize<S: ::serde::Serializer>(
@@ -3670,7 +3670,9 @@ impl AutoMode {
 #[non_exhaustive]
 pub struct Config {
     /// Wire name: `custom_config`.
-    pub custom_config: Option<::acs_runtime::IndexMap<String, String>>,
+    pub custom_config: Option<
+        ::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>,
+    >,
 }
 impl ::serde::Serialize for Config {
     fn serialize<S: ::serde::Serializer>(
@@ -3724,7 +3726,9 @@ impl<'de> ::serde::Deserialize<'de> for Config {
 }
 impl Config {
     /// `custom_config`, if the service sent it.
-    pub fn custom_config(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn custom_config(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.custom_config.as_ref()
     }
 }
@@ -3735,11 +3739,11 @@ pub struct NodeComponent {
     /// Wire name: `name`.
     ///
     /// Example: `kubelet`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// Wire name: `version`.
     ///
     /// Example: `1.33.3-aliyun.1`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// Wire name: `config`.
     pub config: Option<Config>,
 }

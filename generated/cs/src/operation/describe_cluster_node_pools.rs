@@ -281,13 +281,13 @@ pub struct NodepoolInfo {
     /// Wire name: `nodepool_id`.
     ///
     /// Example: `np615c0e0966124216a0412e10afe0****`
-    pub nodepool_id: Option<String>,
+    pub nodepool_id: Option<::acs_runtime::CompactString>,
     /// The name of the node pool.
     ///
     /// Wire name: `name`.
     ///
     /// Example: `default-nodepool`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The type of node pool. Valid values:
     ///
     /// *   `ess`: regular node pool, which supports the managed node pool feature and the auto scaling feature.
@@ -297,7 +297,7 @@ pub struct NodepoolInfo {
     /// Wire name: `type`.
     ///
     /// Example: `ess`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// Indicates whether the node pool is a default node pool. An Container Service for Kubernetes (ACK) cluster usually has only one default node pool. Valid values:
     ///
     /// *   `true`: The node pool is a default node pool.
@@ -312,25 +312,25 @@ pub struct NodepoolInfo {
     /// Wire name: `resource_group_id`.
     ///
     /// Example: `rg-acfmyvw3wjm****`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The region ID.
     ///
     /// Wire name: `region_id`.
     ///
     /// Example: `cn-beijing`
-    pub region_id: Option<String>,
+    pub region_id: Option<::acs_runtime::CompactString>,
     /// The time when the node pool was created.
     ///
     /// Wire name: `created`.
     ///
     /// Example: `2020-09-27T19:14:09.156823496+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The time when the node pool was last updated.
     ///
     /// Wire name: `updated`.
     ///
     /// Example: `2020-09-27T20:37:46+08:00`
-    pub updated: Option<String>,
+    pub updated: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for NodepoolInfo {
     fn serialize<S: ::serde::Serializer>(
@@ -473,7 +473,7 @@ pub struct Status {
     /// Wire name: `state`.
     ///
     /// Example: `active`
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// The number of healthy nodes.
     ///
     /// Wire name: `healthy_nodes`.
@@ -674,7 +674,7 @@ pub struct AutoScaling {
     /// Wire name: `type`.
     ///
     /// Example: `cpu`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The maximum number of scalable instances in the node pool. Your existing instances are not included.
     ///
     /// Wire name: `max_instances`.
@@ -695,7 +695,7 @@ pub struct AutoScaling {
     /// Wire name: `eip_internet_charge_type`.
     ///
     /// Example: `PayByBandwidth`
-    pub eip_internet_charge_type: Option<String>,
+    pub eip_internet_charge_type: Option<::acs_runtime::CompactString>,
     /// Specifies whether to associate an EIP with the node pool. Valid values:
     ///
     /// *   `true`
@@ -940,9 +940,9 @@ pub struct AutoVulFixPolicy {
     /// Wire name: `vul_level`.
     ///
     /// Example: `asap,nntf`
-    pub vul_level: Option<String>,
+    pub vul_level: Option<::acs_runtime::CompactString>,
     /// Wire name: `exclude_packages`.
-    pub exclude_packages: Option<String>,
+    pub exclude_packages: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AutoVulFixPolicy {
     fn serialize<S: ::serde::Serializer>(
@@ -1420,7 +1420,7 @@ pub struct SpotPriceLimit {
     /// Wire name: `instance_type`.
     ///
     /// Example: `ecs.c6.large`
-    pub instance_type: Option<String>,
+    pub instance_type: Option<::acs_runtime::CompactString>,
     /// The price cap for a single preemptible instance.
     ///
     /// Unit: USD/hour.
@@ -1428,7 +1428,7 @@ pub struct SpotPriceLimit {
     /// Wire name: `price_limit`.
     ///
     /// Example: `0.39`
-    pub price_limit: Option<String>,
+    pub price_limit: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for SpotPriceLimit {
     fn serialize<S: ::serde::Serializer>(
@@ -1503,7 +1503,7 @@ pub struct PrivatePoolOptions {
     /// Wire name: `id`.
     ///
     /// Example: `eap-bp67acfmxazb4****`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The type of the private node pool. This parameter specifies the type of the private node pool that is used to create instances. A private node pool is generated when an elasticity assurance or a capacity reservation service takes effect. The system selects a private node pool to launch instances. Valid values:
     ///
     /// *   `Open`: uses open private pool. The system selects an open private node pool to launch instances. If no matching open private node pool is available, the resources in the public node pool are used.
@@ -1513,7 +1513,7 @@ pub struct PrivatePoolOptions {
     /// Wire name: `match_criteria`.
     ///
     /// Example: `Open`
-    pub match_criteria: Option<String>,
+    pub match_criteria: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for PrivatePoolOptions {
     fn serialize<S: ::serde::Serializer>(
@@ -1590,7 +1590,7 @@ pub struct ResourcePoolOptions {
     /// Example: `PrivatePoolFirst`
     pub strategy: Option<Strategy>,
     /// Wire name: `private_pool_ids`.
-    pub private_pool_ids: Option<Vec<String>>,
+    pub private_pool_ids: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for ResourcePoolOptions {
     fn serialize<S: ::serde::Serializer>(
@@ -1652,7 +1652,7 @@ impl ResourcePoolOptions {
         self.strategy.as_ref()
     }
     /// `private_pool_ids`: empty when the service sent none.
-    pub fn private_pool_ids(&self) -> &[String] {
+    pub fn private_pool_ids(&self) -> &[::acs_runtime::CompactString] {
         self.private_pool_ids.as_deref().unwrap_or_default()
     }
 }
@@ -1665,17 +1665,17 @@ pub struct ScalingGroup {
     /// Wire name: `scaling_group_id`.
     ///
     /// Example: `asg-2ze8n5qw4atggut8****`
-    pub scaling_group_id: Option<String>,
+    pub scaling_group_id: Option<::acs_runtime::CompactString>,
     /// The vSwitch IDs.
     ///
     /// Wire name: `vswitch_ids`.
-    pub vswitch_ids: Option<Vec<String>>,
+    pub vswitch_ids: Option<Vec<::acs_runtime::CompactString>>,
     /// The list of instance types. You can select multiple instance types. When the system needs to create a node, it starts from the first instance type until the node is created. The instance type that is used to create the node varies based on the inventory.
     ///
     /// Wire name: `instance_types`.
     ///
     /// Example: `ecs.n4.large`
-    pub instance_types: Option<Vec<String>>,
+    pub instance_types: Option<Vec<::acs_runtime::CompactString>>,
     /// The billing method of the nodes in the node pool. Valid values:
     ///
     /// *   `PrePaid`: subscription.
@@ -1684,7 +1684,7 @@ pub struct ScalingGroup {
     /// Wire name: `instance_charge_type`.
     ///
     /// Example: `PostPaid`
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<::acs_runtime::CompactString>,
     /// The subscription duration of the nodes in the node pool. This parameter is available and required only when `instance_charge_type` is set to `PrePaid`.
     ///
     /// *   If `period_unit` is set to Week, the valid values of `period` are 1, 2, 3, and 4.
@@ -1702,7 +1702,7 @@ pub struct ScalingGroup {
     /// Wire name: `period_unit`.
     ///
     /// Example: `Month`
-    pub period_unit: Option<String>,
+    pub period_unit: Option<::acs_runtime::CompactString>,
     /// Specifies whether to enable auto-renewal for the nodes in the node pool. This parameter takes effect only if `instance_charge_type` is set to `PrePaid`. Valid values:
     ///
     /// *   `true`
@@ -1732,7 +1732,7 @@ pub struct ScalingGroup {
     /// Wire name: `spot_strategy`.
     ///
     /// Example: `NoSpot`
-    pub spot_strategy: Option<String>,
+    pub spot_strategy: Option<::acs_runtime::CompactString>,
     /// The bid configurations of preemptible instances.
     ///
     /// Wire name: `spot_price_limit`.
@@ -1753,13 +1753,13 @@ pub struct ScalingGroup {
     /// Wire name: `image_type`.
     ///
     /// Example: `AliyunLinux`
-    pub image_type: Option<String>,
+    pub image_type: Option<::acs_runtime::CompactString>,
     /// The ID of the custom image. You can call the `DescribeKubernetesVersionMetadata` operation to query the images supported by ACK.
     ///
     /// Wire name: `image_id`.
     ///
     /// Example: `aliyun_2_1903_x64_20G_alibase_20200529.vhd`
-    pub image_id: Option<String>,
+    pub image_id: Option<::acs_runtime::CompactString>,
     /// The type of system disk. Valid values:
     ///
     /// *   `cloud_efficiency`: ultra disk
@@ -1771,11 +1771,11 @@ pub struct ScalingGroup {
     /// Wire name: `system_disk_category`.
     ///
     /// Example: `cloud_efficiency`
-    pub system_disk_category: Option<String>,
+    pub system_disk_category: Option<::acs_runtime::CompactString>,
     /// The categories of system disks. The system creates system disks of a disk category with a lower priority if the disk category with a higher priority is unavailable.
     ///
     /// Wire name: `system_disk_categories`; at most 10 items.
-    pub system_disk_categories: Option<Vec<String>>,
+    pub system_disk_categories: Option<Vec<::acs_runtime::CompactString>>,
     /// The size of the system disk in GiB.
     ///
     /// Valid values: 20 to 2048.
@@ -1794,7 +1794,7 @@ pub struct ScalingGroup {
     /// Wire name: `system_disk_performance_level`.
     ///
     /// Example: `PL1`
-    pub system_disk_performance_level: Option<String>,
+    pub system_disk_performance_level: Option<::acs_runtime::CompactString>,
     /// Specifies whether to encrypt the system disk. Valid values:
     ///
     /// *   true
@@ -1809,13 +1809,13 @@ pub struct ScalingGroup {
     /// Wire name: `system_disk_kms_key_id`.
     ///
     /// Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`
-    pub system_disk_kms_key_id: Option<String>,
+    pub system_disk_kms_key_id: Option<::acs_runtime::CompactString>,
     /// The encryption algorithm that is used to encrypt the system disk. The value is aes-256.
     ///
     /// Wire name: `system_disk_encrypt_algorithm`.
     ///
     /// Example: `aes-256`
-    pub system_disk_encrypt_algorithm: Option<String>,
+    pub system_disk_encrypt_algorithm: Option<::acs_runtime::CompactString>,
     /// Specifies whether to enable the burst feature for the system disk. Valid values:
     ///
     /// *   true: enables the burst feature.
@@ -1840,7 +1840,7 @@ pub struct ScalingGroup {
     /// The IDs of security groups for the node pool.
     ///
     /// Wire name: `security_group_ids`.
-    pub security_group_ids: Option<Vec<String>>,
+    pub security_group_ids: Option<Vec<::acs_runtime::CompactString>>,
     /// The name of the key pair. You must specify this parameter or the `login_password` parameter.
     ///
     /// You must specify the `key_pair` parameter if the node pool is a managed node pool.
@@ -1848,7 +1848,7 @@ pub struct ScalingGroup {
     /// Wire name: `key_pair`.
     ///
     /// Example: `pro-nodepool`
-    pub key_pair: Option<String>,
+    pub key_pair: Option<::acs_runtime::CompactString>,
     /// The password for SSH logon. You must specify this parameter or the `key_pair` parameter. The password must be 8 to 30 characters in length, and must contain at least three of the following character types: uppercase letters, lowercase letters, digits, and special characters.
     ///
     /// The returned password is encrypted to ensure security.
@@ -1856,7 +1856,7 @@ pub struct ScalingGroup {
     /// Wire name: `login_password`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `******`
-    pub login_password: Option<String>,
+    pub login_password: Option<::acs_runtime::CompactString>,
     /// Indicates whether a non-root user can log on to an Elastic Compute Service (ECS) instance added to the node pool.
     ///
     /// *   true: Logs in as a non-root user (ecs-user).
@@ -1899,7 +1899,7 @@ pub struct ScalingGroup {
     /// Wire name: `internet_charge_type`.
     ///
     /// Example: `PayByBandwidth`
-    pub internet_charge_type: Option<String>,
+    pub internet_charge_type: Option<::acs_runtime::CompactString>,
     /// The maximum outbound bandwidth of the public IP address. Unit: Mbit/s. Valid values: 1 to 100.
     ///
     /// Wire name: `internet_max_bandwidth_out`.
@@ -1931,7 +1931,7 @@ pub struct ScalingGroup {
     /// Wire name: `multi_az_policy`.
     ///
     /// Example: `COST_OPTIMIZED`
-    pub multi_az_policy: Option<String>,
+    pub multi_az_policy: Option<::acs_runtime::CompactString>,
     /// The scaling mode of the scaling group. Valid values:
     ///
     /// *   `release`: the standard mode. ECS instances are created and released based on the resource usage.
@@ -1940,7 +1940,7 @@ pub struct ScalingGroup {
     /// Wire name: `scaling_policy`.
     ///
     /// Example: `release`
-    pub scaling_policy: Option<String>,
+    pub scaling_policy: Option<::acs_runtime::CompactString>,
     /// The minimum number of pay-as-you-go instances that must be kept in the scaling group. Valid values: 0 to 1000. If the number of pay-as-you-go instances is smaller than the value of this parameter, Auto Scaling preferably creates pay-as-you-go instances
     ///
     /// Wire name: `on_demand_base_capacity`.
@@ -1982,11 +1982,11 @@ pub struct ScalingGroup {
     /// Wire name: `deploymentset_id`.
     ///
     /// Example: `ds-bp1d19mmbsv3jf6xxxxx`
-    pub deploymentset_id: Option<String>,
+    pub deploymentset_id: Option<::acs_runtime::CompactString>,
     /// The ApsaraDB RDS instances. If you specify the list of ApsaraDB RDS instances, ECS instances in the cluster are automatically added to the whitelist of the ApsaraDB RDS instances.
     ///
     /// Wire name: `rds_instances`.
-    pub rds_instances: Option<Vec<String>>,
+    pub rds_instances: Option<Vec<::acs_runtime::CompactString>>,
     /// The configurations of the private node pool.
     ///
     /// Wire name: `private_pool_options`.
@@ -1998,7 +1998,7 @@ pub struct ScalingGroup {
     /// Wire name: `security_group_id`.
     ///
     /// Example: `sg-2ze1iuk12m2sb4c4****`
-    pub security_group_id: Option<String>,
+    pub security_group_id: Option<::acs_runtime::CompactString>,
     /// This parameter is deprecated.
     ///
     /// The OS distribution that is used. Valid values:
@@ -2011,13 +2011,13 @@ pub struct ScalingGroup {
     /// Wire name: `platform`.
     ///
     /// Example: `AliyunLinux`
-    pub platform: Option<String>,
+    pub platform: Option<::acs_runtime::CompactString>,
     /// This field is deprecated and replaced by the ram_role_name parameter.
     ///
     /// Wire name: `ram_policy`.
     ///
     /// Example: `KubernetesWorkerRole-021dc54f-929b-437a-8ae0-34c24d3e****`
-    pub ram_policy: Option<String>,
+    pub ram_policy: Option<::acs_runtime::CompactString>,
     /// The attribute configurations of the instance.
     ///
     /// Wire name: `instance_patterns`.
@@ -2027,11 +2027,11 @@ pub struct ScalingGroup {
     /// Wire name: `ram_role_name`.
     ///
     /// Example: `KubernetesWorkerRole-4a4fa089-80c1-48a5-b3c6-9349311f****`
-    pub ram_role_name: Option<String>,
+    pub ram_role_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `resource_pool_options`.
     pub resource_pool_options: Option<ResourcePoolOptions>,
     /// Wire name: `system_disk_snapshot_policy_id`.
-    pub system_disk_snapshot_policy_id: Option<String>,
+    pub system_disk_snapshot_policy_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ScalingGroup {
     fn serialize<S: ::serde::Serializer>(
@@ -2480,11 +2480,11 @@ impl ScalingGroup {
         self.scaling_group_id.as_deref()
     }
     /// `vswitch_ids`: empty when the service sent none.
-    pub fn vswitch_ids(&self) -> &[String] {
+    pub fn vswitch_ids(&self) -> &[::acs_runtime::CompactString] {
         self.vswitch_ids.as_deref().unwrap_or_default()
     }
     /// `instance_types`: empty when the service sent none.
-    pub fn instance_types(&self) -> &[String] {
+    pub fn instance_types(&self) -> &[::acs_runtime::CompactString] {
         self.instance_types.as_deref().unwrap_or_default()
     }
     /// `instance_charge_type`, if the service sent it.
@@ -2528,7 +2528,7 @@ impl ScalingGroup {
         self.system_disk_category.as_deref()
     }
     /// `system_disk_categories`: empty when the service sent none.
-    pub fn system_disk_categories(&self) -> &[String] {
+    pub fn system_disk_categories(&self) -> &[::acs_runtime::CompactString] {
         self.system_disk_categories.as_deref().unwrap_or_default()
     }
     /// `system_disk_size`, if the service sent it.
@@ -2564,7 +2564,7 @@ impl ScalingGroup {
         self.data_disks.as_deref().unwrap_or_default()
     }
     /// `security_group_ids`: empty when the service sent none.
-    pub fn security_group_ids(&self) -> &[String] {
+    pub fn security_group_ids(&self) -> &[::acs_runtime::CompactString] {
         self.security_group_ids.as_deref().unwrap_or_default()
     }
     /// `key_pair`, if the service sent it.
@@ -2640,7 +2640,7 @@ impl ScalingGroup {
         self.deploymentset_id.as_deref()
     }
     /// `rds_instances`: empty when the service sent none.
-    pub fn rds_instances(&self) -> &[String] {
+    pub fn rds_instances(&self) -> &[::acs_runtime::CompactString] {
         self.rds_instances.as_deref().unwrap_or_default()
     }
     /// `private_pool_options`, if the service sent it.
@@ -2902,13 +2902,13 @@ pub struct KubernetesConfig {
     /// Wire name: `runtime`.
     ///
     /// Example: `docker`
-    pub runtime: Option<String>,
+    pub runtime: Option<::acs_runtime::CompactString>,
     /// The version of the container runtime.
     ///
     /// Wire name: `runtime_version`.
     ///
     /// Example: `19.03.5`
-    pub runtime_version: Option<String>,
+    pub runtime_version: Option<::acs_runtime::CompactString>,
     /// The CPU management policy of the nodes in the node pool. The following policies are supported if the version of the cluster is Kubernetes 1.12.6 or later:
     ///
     /// *   `static`: allows pods with specific resource characteristics on the node to be granted enhanced CPU affinity and exclusivity.
@@ -2917,13 +2917,13 @@ pub struct KubernetesConfig {
     /// Wire name: `cpu_policy`.
     ///
     /// Example: `none`
-    pub cpu_policy: Option<String>,
+    pub cpu_policy: Option<::acs_runtime::CompactString>,
     /// The user-defined script that is executed after nodes are initialized. For more information, see Generate user-defined data.
     ///
     /// Wire name: `user_data`.
     ///
     /// Example: `IyEvYmluL3NoCmVjaG8gIkhlbGxvIEFD****`
-    pub user_data: Option<String>,
+    pub user_data: Option<::acs_runtime::CompactString>,
     /// Specifies whether the nodes are unschedulable after a scale-out activity is performed.
     ///
     /// *   true: The node cannot be scheduled.
@@ -2954,13 +2954,13 @@ pub struct KubernetesConfig {
     /// Wire name: `node_name_mode`.
     ///
     /// Example: `customized,test.,5,.com`
-    pub node_name_mode: Option<String>,
+    pub node_name_mode: Option<::acs_runtime::CompactString>,
     /// The user-defined script that is executed before nodes are initialized. For more information, see Generate user-defined data.
     ///
     /// Wire name: `pre_user_data`.
     ///
     /// Example: `IyEvYmluL3NoCmVjaG8gIkhlbGxvIEFD`
-    pub pre_user_data: Option<String>,
+    pub pre_user_data: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for KubernetesConfig {
     fn serialize<S: ::serde::Serializer>(
@@ -3181,7 +3181,7 @@ pub struct InterconnectConfig {
     /// Wire name: `cen_id`.
     ///
     /// Example: `cen-ey9k9nfhz0f*******`
-    pub cen_id: Option<String>,
+    pub cen_id: Option<::acs_runtime::CompactString>,
     /// This parameter is discontinued.
     ///
     /// The ID of the Cloud Connect Network (CCN) instance that is associated with the enhanced edge node pool.
@@ -3189,7 +3189,7 @@ pub struct InterconnectConfig {
     /// Wire name: `ccn_id`.
     ///
     /// Example: `ccn-qm5i0i0q9yi*******`
-    pub ccn_id: Option<String>,
+    pub ccn_id: Option<::acs_runtime::CompactString>,
     /// This parameter is discontinued.
     ///
     /// The region in which the CCN instance that is with the enhanced edge node pool resides.
@@ -3197,7 +3197,7 @@ pub struct InterconnectConfig {
     /// Wire name: `ccn_region_id`.
     ///
     /// Example: `cn-shanghai`
-    pub ccn_region_id: Option<String>,
+    pub ccn_region_id: Option<::acs_runtime::CompactString>,
     /// This parameter is discontinued.
     ///
     /// The bandwidth of the enhanced edge node pool. Unit: Mbit/s.
@@ -3213,7 +3213,7 @@ pub struct InterconnectConfig {
     /// Wire name: `improved_period`.
     ///
     /// Example: `1`
-    pub improved_period: Option<String>,
+    pub improved_period: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for InterconnectConfig {
     fn serialize<S: ::serde::Serializer>(
@@ -3371,7 +3371,9 @@ impl AutoMode {
 #[non_exhaustive]
 pub struct Config {
     /// Wire name: `custom_config`.
-    pub custom_config: Option<::acs_runtime::IndexMap<String, String>>,
+    pub custom_config: Option<
+        ::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>,
+    >,
 }
 impl ::serde::Serialize for Config {
     fn serialize<S: ::serde::Serializer>(
@@ -3425,7 +3427,9 @@ impl<'de> ::serde::Deserialize<'de> for Config {
 }
 impl Config {
     /// `custom_config`, if the service sent it.
-    pub fn custom_config(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn custom_config(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.custom_config.as_ref()
     }
 }
@@ -3436,11 +3440,11 @@ pub struct NodeComponent {
     /// Wire name: `name`.
     ///
     /// Example: `kubelet`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// Wire name: `version`.
     ///
     /// Example: `1.33.3-aliyun.1`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// Wire name: `config`.
     pub config: Option<Config>,
 }
@@ -3568,7 +3572,7 @@ pub struct Nodepool {
     /// Wire name: `interconnect_mode`.
     ///
     /// Example: `improved`
-    pub interconnect_mode: Option<String>,
+    pub interconnect_mode: Option<::acs_runtime::CompactString>,
     /// Wire name: `auto_mode`.
     pub auto_mode: Option<AutoMode>,
     /// Wire name: `node_components`.

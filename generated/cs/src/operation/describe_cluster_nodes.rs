@@ -486,31 +486,31 @@ pub struct Node {
     /// Wire name: `creation_time`.
     ///
     /// Example: `2020-08-25T11:25:35+08:00`
-    pub creation_time: Option<String>,
+    pub creation_time: Option<::acs_runtime::CompactString>,
     /// The error message generated when the node was created.
     ///
     /// Wire name: `error_message`.
     ///
     /// Example: `error***`
-    pub error_message: Option<String>,
+    pub error_message: Option<::acs_runtime::CompactString>,
     /// The expiration date of the node.
     ///
     /// Wire name: `expired_time`.
     ///
     /// Example: `2099-12-31T23:59:00+08:00`
-    pub expired_time: Option<String>,
+    pub expired_time: Option<::acs_runtime::CompactString>,
     /// The name of the host.
     ///
     /// Wire name: `host_name`.
     ///
     /// Example: `iZ2vcckdmxp7u0urj2k****`
-    pub host_name: Option<String>,
+    pub host_name: Option<::acs_runtime::CompactString>,
     /// The ID of the system image that is used by the node.
     ///
     /// Wire name: `image_id`.
     ///
     /// Example: `aliyun_2_1903_x64_20G_alibase_20200529.vhd`
-    pub image_id: Option<String>,
+    pub image_id: Option<::acs_runtime::CompactString>,
     /// The billing method of the node. Valid values:
     ///
     /// *   `PrePaid`: the subscription billing method. If the value is PrePaid, make sure that you have a sufficient balance or credit in your account. Otherwise, an `InvalidPayMethod` error is returned.
@@ -519,19 +519,19 @@ pub struct Node {
     /// Wire name: `instance_charge_type`.
     ///
     /// Example: `PostPaid`
-    pub instance_charge_type: Option<String>,
+    pub instance_charge_type: Option<::acs_runtime::CompactString>,
     /// The ID of the instance.
     ///
     /// Wire name: `instance_id`.
     ///
     /// Example: `i-2vcckdmxp7u0urj2****`
-    pub instance_id: Option<String>,
+    pub instance_id: Option<::acs_runtime::CompactString>,
     /// The name of the instance on which the node is deployed.
     ///
     /// Wire name: `instance_name`.
     ///
     /// Example: `worker-k8s-for-cs-c5cdf7e3938bc4f8eb0e44b21a80f****`
-    pub instance_name: Option<String>,
+    pub instance_name: Option<::acs_runtime::CompactString>,
     /// The role of the node. Valid values:
     ///
     /// *   Master: master node
@@ -540,29 +540,29 @@ pub struct Node {
     /// Wire name: `instance_role`.
     ///
     /// Example: `Worker`
-    pub instance_role: Option<String>,
+    pub instance_role: Option<::acs_runtime::CompactString>,
     /// The status of the node.
     ///
     /// Wire name: `instance_status`.
     ///
     /// Example: `Running`
-    pub instance_status: Option<String>,
+    pub instance_status: Option<::acs_runtime::CompactString>,
     /// The type of the node.
     ///
     /// Wire name: `instance_type`.
     ///
     /// Example: `ecs.c5.xlarge`
-    pub instance_type: Option<String>,
+    pub instance_type: Option<::acs_runtime::CompactString>,
     /// The ECS instance family of the node.
     ///
     /// Wire name: `instance_type_family`.
     ///
     /// Example: `ecs.c5`
-    pub instance_type_family: Option<String>,
+    pub instance_type_family: Option<::acs_runtime::CompactString>,
     /// The IP address of the node.
     ///
     /// Wire name: `ip_address`.
-    pub ip_address: Option<Vec<String>>,
+    pub ip_address: Option<Vec<::acs_runtime::CompactString>>,
     /// Indicates whether the instance on which the node is deployed is provided by Alibaba Cloud. Valid values:
     ///
     /// *   `true`: The instance is provided by Alibaba Cloud.
@@ -577,7 +577,7 @@ pub struct Node {
     /// Wire name: `node_name`.
     ///
     /// Example: `cn-chengdu.192.168.0.36`
-    pub node_name: Option<String>,
+    pub node_name: Option<::acs_runtime::CompactString>,
     /// Indicates whether the node is ready. Valid values:
     ///
     /// *   `Ready`: The node is ready.
@@ -588,19 +588,19 @@ pub struct Node {
     /// Wire name: `node_status`.
     ///
     /// Example: `Ready`
-    pub node_status: Option<String>,
+    pub node_status: Option<::acs_runtime::CompactString>,
     /// The node pool ID.
     ///
     /// Wire name: `nodepool_id`.
     ///
     /// Example: `np0794239424a84eb7a95327369d56****`
-    pub nodepool_id: Option<String>,
+    pub nodepool_id: Option<::acs_runtime::CompactString>,
     /// Indicates how the node is initialized. A node can be manually created or created by using Resource Orchestration Service (ROS).
     ///
     /// Wire name: `source`.
     ///
     /// Example: `ess_attach`
-    pub source: Option<String>,
+    pub source: Option<::acs_runtime::CompactString>,
     /// The status of the node. Valid values:
     ///
     /// *   `pending`: The node is being created.
@@ -612,7 +612,7 @@ pub struct Node {
     /// Wire name: `state`.
     ///
     /// Example: `running`
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// The type of preemptible instance. Valid values:
     ///
     /// *   NoSpot: a non-preemptible instance.
@@ -622,7 +622,7 @@ pub struct Node {
     /// Wire name: `spot_strategy`.
     ///
     /// Example: `NoSpot`
-    pub spot_strategy: Option<String>,
+    pub spot_strategy: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Node {
     fn serialize<S: ::serde::Serializer>(
@@ -856,7 +856,7 @@ impl Node {
         self.instance_type_family.as_deref()
     }
     /// `ip_address`: empty when the service sent none.
-    pub fn ip_address(&self) -> &[String] {
+    pub fn ip_address(&self) -> &[::acs_runtime::CompactString] {
         self.ip_address.as_deref().unwrap_or_default()
     }
     /// `is_aliyun_node`, if the service sent it.

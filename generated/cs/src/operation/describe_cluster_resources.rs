@@ -246,19 +246,19 @@ pub struct Dependency {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `cc5ee03f63e43425cb6f71f1a1756****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The dependent resource type.
     ///
     /// Wire name: `resource_type`.
     ///
     /// Example: `ALIYUN::VPC::NatGateway`
-    pub resource_type: Option<String>,
+    pub resource_type: Option<::acs_runtime::CompactString>,
     /// The dependent resource ID.
     ///
     /// Wire name: `instance_id`.
     ///
     /// Example: `ngw-wz9sphwk42sdtjixo****`
-    pub instance_id: Option<String>,
+    pub instance_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Dependency {
     fn serialize<S: ::serde::Serializer>(
@@ -341,19 +341,19 @@ pub struct AssociatedObject {
     /// Wire name: `kind`.
     ///
     /// Example: `Service`
-    pub kind: Option<String>,
+    pub kind: Option<::acs_runtime::CompactString>,
     /// The namespace in which the Kubernetes object resides.
     ///
     /// Wire name: `namespace`.
     ///
     /// Example: `kube-system`
-    pub namespace: Option<String>,
+    pub namespace: Option<::acs_runtime::CompactString>,
     /// The Kubernetes object name.
     ///
     /// Wire name: `name`.
     ///
     /// Example: `nginx-ingress-lb`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AssociatedObject {
     fn serialize<S: ::serde::Serializer>(
@@ -515,31 +515,31 @@ pub struct Item {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `cb95aa626a47740afbf6aa099b65****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The time when the resource was created.
     ///
     /// Wire name: `created`.
     ///
     /// Example: `2020-09-11T10:11:54+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The resource ID.
     ///
     /// Wire name: `instance_id`.
     ///
     /// Example: `lb-wz9poz4r0ymh8u0uf****`
-    pub instance_id: Option<String>,
+    pub instance_id: Option<::acs_runtime::CompactString>,
     /// The resource information. For more information about how to query the source information about the resource, see ListStackResources.
     ///
     /// Wire name: `resource_info`.
     ///
     /// Example: `{\"Id\":\"k8s_master_slb\",\"Name\":\"k8s_master_slb\",\"Type\":\"ALIYUN::SLB::LoadBalancer\",\"Status\":\"CREATE_COMPLETE\",\"StatusReason\":\"state changed\",\"Updated\":\"2020-05-21T13:25:02\",\"PhysicalId\":\"lb-wz9poz4r0ymh8u0uf****\"}`
-    pub resource_info: Option<String>,
+    pub resource_info: Option<::acs_runtime::CompactString>,
     /// The resource type.
     ///
     /// Wire name: `resource_type`.
     ///
     /// Example: `ALIYUN::SLB::LoadBalancer`
-    pub resource_type: Option<String>,
+    pub resource_type: Option<::acs_runtime::CompactString>,
     /// The resource status. Valid values:
     ///
     /// *   `CREATE_COMPLETE`: the resource is created.
@@ -554,7 +554,7 @@ pub struct Item {
     /// Wire name: `state`.
     ///
     /// Example: `CREATE_COMPLETE`
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// Specifies whether the resource is created by Container Service for Kubernetes (ACK). Valid values:
     ///
     /// *   1: the resource is created by ACK.

@@ -278,7 +278,7 @@ pub struct DescribeClusterTasksResponse {
     /// Wire name: `requestId`.
     ///
     /// Example: `0527ac9a-c899-4341-a21a-xxxxxxxxx`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DescribeClusterTasksResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -463,13 +463,13 @@ pub struct Error {
     /// Wire name: `message`.
     ///
     /// Example: `Addon status not match`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
     /// The error code returned.
     ///
     /// Wire name: `code`.
     ///
     /// Example: `BadRequest`
-    pub code: Option<String>,
+    pub code: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Error {
     fn serialize<S: ::serde::Serializer>(
@@ -540,31 +540,31 @@ pub struct Task {
     /// Wire name: `task_id`.
     ///
     /// Example: `install-addons-c3xxxxxx`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
     /// The type of task.
     ///
     /// Wire name: `task_type`.
     ///
     /// Example: `cluster_addon_install`
-    pub task_type: Option<String>,
+    pub task_type: Option<::acs_runtime::CompactString>,
     /// The status of the task.
     ///
     /// Wire name: `state`.
     ///
     /// Example: `success`
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// The time when the task was created.
     ///
     /// Wire name: `created`.
     ///
     /// Example: `2022-08-03T10:11:33+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The time when the task was updated.
     ///
     /// Wire name: `updated`.
     ///
     /// Example: `2022-08-03T10:12:03.482+08:00`
-    pub updated: Option<String>,
+    pub updated: Option<::acs_runtime::CompactString>,
     /// The error returned for the task.
     ///
     /// Wire name: `error`.

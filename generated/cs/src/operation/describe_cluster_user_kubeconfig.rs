@@ -273,13 +273,13 @@ pub struct DescribeClusterUserKubeconfigResponse {
     /// Wire name: `config`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `apiVersion: v1****`
-    pub config: Option<String>,
+    pub config: Option<::acs_runtime::CompactString>,
     /// The expiration time of the kubeconfig file. Format: the UTC time in the RFC3339 format.
     ///
     /// Wire name: `expiration`.
     ///
     /// Example: `2024-03-10T09:56:17Z`
-    pub expiration: Option<String>,
+    pub expiration: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DescribeClusterUserKubeconfigResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -246,7 +246,7 @@ impl DescribeClusterV2UserKubeconfigFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeClusterV2UserKubeconfigResponse {
     /// Wire name: `config`; sensitive: redacted from `Debug` output.
-    pub config: Option<String>,
+    pub config: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DescribeClusterV2UserKubeconfigResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -232,13 +232,13 @@ pub struct VulRecord {
     /// Wire name: `nodepool_name`.
     ///
     /// Example: `test`
-    pub nodepool_name: Option<String>,
+    pub nodepool_name: Option<::acs_runtime::CompactString>,
     /// The node pool ID.
     ///
     /// Wire name: `nodepool_id`.
     ///
     /// Example: `np0156da1082b54fa987e32618dd45f5d3`
-    pub nodepool_id: Option<String>,
+    pub nodepool_id: Option<::acs_runtime::CompactString>,
     /// The number of nodes that have the vulnerability.
     ///
     /// Wire name: `node_count`.
@@ -250,13 +250,13 @@ pub struct VulRecord {
     /// Wire name: `vul_name`.
     ///
     /// Example: `oval:com.redhat.rhsa:def:xxxxxxx`
-    pub vul_name: Option<String>,
+    pub vul_name: Option<::acs_runtime::CompactString>,
     /// The alias of the vulnerability.
     ///
     /// Wire name: `vul_alias_name`.
     ///
     /// Example: `CVE-2022-xxxx:rsync Security vulnerabilities`
-    pub vul_alias_name: Option<String>,
+    pub vul_alias_name: Option<::acs_runtime::CompactString>,
     /// The type of vulnerability.
     ///
     /// Valid values:
@@ -291,7 +291,7 @@ pub struct VulRecord {
     /// The CVE list.
     ///
     /// Wire name: `cve_list`.
-    pub cve_list: Option<Vec<String>>,
+    pub cve_list: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for VulRecord {
     fn serialize<S: ::serde::Serializer>(
@@ -405,7 +405,7 @@ impl VulRecord {
         self.necessity.as_ref()
     }
     /// `cve_list`: empty when the service sent none.
-    pub fn cve_list(&self) -> &[String] {
+    pub fn cve_list(&self) -> &[::acs_runtime::CompactString] {
         self.cve_list.as_deref().unwrap_or_default()
     }
 }

@@ -267,9 +267,9 @@ impl<'de> ::serde::Deserialize<'de> for DescribeClustersResponse {
 #[non_exhaustive]
 pub struct Tag {
     /// Wire name: `key`.
-    pub key: Option<String>,
+    pub key: Option<::acs_runtime::CompactString>,
     /// Wire name: `value`.
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Tag {
     fn serialize<S: ::serde::Serializer>(
@@ -336,63 +336,63 @@ impl Tag {
 #[non_exhaustive]
 pub struct Item {
     /// Wire name: `cluster_id`.
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `cluster_type`.
-    pub cluster_type: Option<String>,
+    pub cluster_type: Option<::acs_runtime::CompactString>,
     /// Wire name: `created`.
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// Wire name: `current_version`.
-    pub current_version: Option<String>,
+    pub current_version: Option<::acs_runtime::CompactString>,
     /// Wire name: `data_disk_category`.
-    pub data_disk_category: Option<String>,
+    pub data_disk_category: Option<::acs_runtime::CompactString>,
     /// Wire name: `data_disk_size`.
     pub data_disk_size: Option<i64>,
     /// Wire name: `deletion_protection`.
     pub deletion_protection: Option<bool>,
     /// Wire name: `docker_version`.
-    pub docker_version: Option<String>,
+    pub docker_version: Option<::acs_runtime::CompactString>,
     /// Wire name: `external_loadbalancer_id`.
-    pub external_loadbalancer_id: Option<String>,
+    pub external_loadbalancer_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `init_version`.
-    pub init_version: Option<String>,
+    pub init_version: Option<::acs_runtime::CompactString>,
     /// Wire name: `master_url`.
-    pub master_url: Option<String>,
+    pub master_url: Option<::acs_runtime::CompactString>,
     /// Wire name: `meta_data`.
-    pub meta_data: Option<String>,
+    pub meta_data: Option<::acs_runtime::CompactString>,
     /// Wire name: `name`.
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// Wire name: `network_mode`.
-    pub network_mode: Option<String>,
+    pub network_mode: Option<::acs_runtime::CompactString>,
     /// Wire name: `private_zone`.
     pub private_zone: Option<bool>,
     /// Wire name: `profile`.
-    pub profile: Option<String>,
+    pub profile: Option<::acs_runtime::CompactString>,
     /// Wire name: `region_id`.
-    pub region_id: Option<String>,
+    pub region_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `resource_group_id`.
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `security_group_id`.
-    pub security_group_id: Option<String>,
+    pub security_group_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `size`.
     pub size: Option<i64>,
     /// Wire name: `state`.
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// Wire name: `subnet_cidr`.
-    pub subnet_cidr: Option<String>,
+    pub subnet_cidr: Option<::acs_runtime::CompactString>,
     /// Wire name: `tags`.
     pub tags: Option<Vec<Tag>>,
     /// Wire name: `updated`.
-    pub updated: Option<String>,
+    pub updated: Option<::acs_runtime::CompactString>,
     /// Wire name: `vpc_id`.
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `vswitch_cidr`.
-    pub vswitch_cidr: Option<String>,
+    pub vswitch_cidr: Option<::acs_runtime::CompactString>,
     /// Wire name: `vswitch_id`.
-    pub vswitch_id: Option<String>,
+    pub vswitch_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `worker_ram_role_name`.
-    pub worker_ram_role_name: Option<String>,
+    pub worker_ram_role_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `zone_id`.
-    pub zone_id: Option<String>,
+    pub zone_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Item {
     fn serialize<S: ::serde::Serializer>(

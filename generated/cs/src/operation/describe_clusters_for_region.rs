@@ -572,7 +572,7 @@ pub struct Cluster {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c905d1364c2dd4b6284a3f41790c4****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The type of the cluster. Valid values:
     ///
     /// *   Kubernetes: ACK dedicated cluster
@@ -582,31 +582,31 @@ pub struct Cluster {
     /// Wire name: `cluster_type`.
     ///
     /// Example: `ManagedKubernetes`
-    pub cluster_type: Option<String>,
+    pub cluster_type: Option<::acs_runtime::CompactString>,
     /// The time at which the instance is created.
     ///
     /// Wire name: `created`.
     ///
     /// Example: `2020-12-01T20:40:40+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The initial Kubernetes version of the cluster.
     ///
     /// Wire name: `init_version`.
     ///
     /// Example: `1.16.6-aliyun.1`
-    pub init_version: Option<String>,
+    pub init_version: Option<::acs_runtime::CompactString>,
     /// The current Kubernetes version of the cluster.
     ///
     /// Wire name: `current_version`.
     ///
     /// Example: `1.16.6-aliyun.1`
-    pub current_version: Option<String>,
+    pub current_version: Option<::acs_runtime::CompactString>,
     /// The Kubernetes version to which the cluster can be updated.
     ///
     /// Wire name: `next_version`.
     ///
     /// Example: `1.18.8-aliyun.1`
-    pub next_version: Option<String>,
+    pub next_version: Option<::acs_runtime::CompactString>,
     /// Specifies whether to enable cluster deletion protection. If you enable this option, the cluster cannot be deleted in the console or by calling API operations. You can obtain the terminal ID by calling one of the following operations:
     ///
     /// *   true: enables deletion protection for the cluster. This way, the cluster cannot be deleted in the ACK console or by calling API operations.
@@ -621,7 +621,7 @@ pub struct Cluster {
     /// Wire name: `name`.
     ///
     /// Example: `test-cluster`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The subtype of the clusters. Valid values:
     ///
     /// *   Default: ACK managed clusters. ACK managed clusters include ACK Basic clusters and ACK Pro clusters.
@@ -632,37 +632,37 @@ pub struct Cluster {
     /// Wire name: `profile`.
     ///
     /// Example: `Default`
-    pub profile: Option<String>,
+    pub profile: Option<::acs_runtime::CompactString>,
     /// The region ID.
     ///
     /// Wire name: `region_id`.
     ///
     /// Example: `cn-beijing-a`
-    pub region_id: Option<String>,
+    pub region_id: Option<::acs_runtime::CompactString>,
     /// The ID of the cluster resource group.
     ///
     /// Wire name: `resource_group_id`.
     ///
     /// Example: `rg-acfmyvw3wjm****`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The ID of the security group of the cluster.
     ///
     /// Wire name: `security_group_id`.
     ///
     /// Example: `sg-2zeihch86ooz9io4****`
-    pub security_group_id: Option<String>,
+    pub security_group_id: Option<::acs_runtime::CompactString>,
     /// The CIDR block of pods in the cluster.
     ///
     /// Wire name: `container_cidr`.
     ///
     /// Example: `172.20.0.0/16`
-    pub container_cidr: Option<String>,
+    pub container_cidr: Option<::acs_runtime::CompactString>,
     /// The CIDR block of the service network.
     ///
     /// Wire name: `service_cidr`; required.
     ///
     /// Example: `172.21.0.0/20`
-    pub service_cidr: Option<String>,
+    pub service_cidr: Option<::acs_runtime::CompactString>,
     /// The kube-proxy mode of the cluster.
     ///
     /// Valid value:
@@ -681,7 +681,7 @@ pub struct Cluster {
     /// Wire name: `timezone`.
     ///
     /// Example: `Asia/Shanghai`
-    pub timezone: Option<String>,
+    pub timezone: Option<::acs_runtime::CompactString>,
     /// The IP protocol stack of the cluster.
     ///
     /// Wire name: `ip_stack`; default `ipv4`.
@@ -695,7 +695,7 @@ pub struct Cluster {
     /// Wire name: `cluster_domain`.
     ///
     /// Example: `cluster.local`
-    pub cluster_domain: Option<String>,
+    pub cluster_domain: Option<::acs_runtime::CompactString>,
     /// The number of nodes in the ACK cluster.
     ///
     /// Wire name: `size`.
@@ -720,7 +720,7 @@ pub struct Cluster {
     /// Wire name: `state`.
     ///
     /// Example: `running`
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// The list of cluster tags.
     ///
     /// Wire name: `tags`.
@@ -730,17 +730,17 @@ pub struct Cluster {
     /// Wire name: `updated`.
     ///
     /// Example: `2020-12-08T15:37:00+08:00`
-    pub updated: Option<String>,
+    pub updated: Option<::acs_runtime::CompactString>,
     /// The ID of the virtual private cloud (VPC) to which the cluster belongs.
     ///
     /// Wire name: `vpc_id`.
     ///
     /// Example: `vpc-2zeg8nf1ukc0fcmvq****`
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<::acs_runtime::CompactString>,
     /// The list of vSwitches on the control plane of the cluster.
     ///
     /// Wire name: `vswitch_ids`.
-    pub vswitch_ids: Option<Vec<String>>,
+    pub vswitch_ids: Option<Vec<::acs_runtime::CompactString>>,
     /// The types of ACK managed clusters:
     ///
     /// *   ack.pro.small: ACK Pro cluster
@@ -749,7 +749,7 @@ pub struct Cluster {
     /// Wire name: `cluster_spec`.
     ///
     /// Example: `ack.standard`
-    pub cluster_spec: Option<String>,
+    pub cluster_spec: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Cluster {
     fn serialize<S: ::serde::Serializer>(
@@ -1049,7 +1049,7 @@ impl Cluster {
         self.vpc_id.as_deref()
     }
     /// `vswitch_ids`: empty when the service sent none.
-    pub fn vswitch_ids(&self) -> &[String] {
+    pub fn vswitch_ids(&self) -> &[::acs_runtime::CompactString] {
         self.vswitch_ids.as_deref().unwrap_or_default()
     }
     /// `cluster_spec`, if the service sent it.

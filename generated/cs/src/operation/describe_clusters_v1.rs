@@ -568,7 +568,7 @@ pub struct ClusterAutoUpgrade {
     /// Wire name: `channel`.
     ///
     /// Example: `patch`
-    pub channel: Option<String>,
+    pub channel: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ClusterAutoUpgrade {
     fn serialize<S: ::serde::Serializer>(
@@ -706,37 +706,37 @@ pub struct Cluster {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c3fb96524f9274b4495df0f12a6b5****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The type of the instance.
     ///
     /// Wire name: `cluster_type`.
     ///
     /// Example: `Kubernetes`
-    pub cluster_type: Option<String>,
+    pub cluster_type: Option<::acs_runtime::CompactString>,
     /// The time at which the instance is created.
     ///
     /// Wire name: `created`.
     ///
     /// Example: `2020-08-20T10:51:29+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The version of the cluster. For more information about the Kubernetes versions supported by ACK, see Release notes for Kubernetes versions.
     ///
     /// Wire name: `init_version`.
     ///
     /// Example: `1.16.9-aliyun.1`
-    pub init_version: Option<String>,
+    pub init_version: Option<::acs_runtime::CompactString>,
     /// The Kubernetes version of the cluster.
     ///
     /// Wire name: `current_version`.
     ///
     /// Example: `1.16.9-aliyun.1`
-    pub current_version: Option<String>,
+    pub current_version: Option<::acs_runtime::CompactString>,
     /// The Kubernetes version to which the cluster can be updated.
     ///
     /// Wire name: `next_version`.
     ///
     /// Example: `1.18.8-aliyun.1`
-    pub next_version: Option<String>,
+    pub next_version: Option<::acs_runtime::CompactString>,
     /// Specifies whether to enable cluster deletion protection. If you enable this option, the cluster cannot be deleted in the console or by calling API operations. Valid values:
     ///
     /// *   `true`: enables deletion protection for the cluster. This way, the cluster cannot be deleted in the ACK console or by calling API operations.
@@ -751,7 +751,7 @@ pub struct Cluster {
     /// Wire name: `docker_version`; deprecated.
     ///
     /// Example: `19.03.5`
-    pub docker_version: Option<String>,
+    pub docker_version: Option<::acs_runtime::CompactString>,
     /// The ID of the Server Load Balancer (SLB) instance that is used by the Ingresses of the cluster.
     ///
     /// The default SLB specification is slb.s1.small, which belongs to the high-performance instance type.
@@ -759,25 +759,25 @@ pub struct Cluster {
     /// Wire name: `external_loadbalancer_id`; deprecated.
     ///
     /// Example: `lb-2vcrbmlevo6kjpgch****`
-    pub external_loadbalancer_id: Option<String>,
+    pub external_loadbalancer_id: Option<::acs_runtime::CompactString>,
     /// The address of the cluster API server. It includes an internal endpoint and a public endpoint.
     ///
     /// Wire name: `master_url`.
     ///
     /// Example: `{\"api_server_endpoint\":\"\",\"intranet_api_server_endpoint\":\"https://192.168.0.251:6443\"}`
-    pub master_url: Option<String>,
+    pub master_url: Option<::acs_runtime::CompactString>,
     /// The metadata of the cluster.
     ///
     /// Wire name: `meta_data`.
     ///
     /// Example: `{\"Addons\":[{\"config\":***}`
-    pub meta_data: Option<String>,
+    pub meta_data: Option<::acs_runtime::CompactString>,
     /// The cluster name.
     ///
     /// Wire name: `name`.
     ///
     /// Example: `cluster-demo`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The network mode of the cluster. Valid values:
     ///
     /// *   `classic`: classic network.
@@ -788,7 +788,7 @@ pub struct Cluster {
     /// Wire name: `network_mode`; deprecated.
     ///
     /// Example: `vpc`
-    pub network_mode: Option<String>,
+    pub network_mode: Option<::acs_runtime::CompactString>,
     /// Indicates whether Alibaba Cloud DNS PrivateZone is enabled. Valid values:
     ///
     /// *   `true`: Alibaba Cloud DNS PrivateZone is enabled.
@@ -803,37 +803,37 @@ pub struct Cluster {
     /// Wire name: `profile`.
     ///
     /// Example: `Default`
-    pub profile: Option<String>,
+    pub profile: Option<::acs_runtime::CompactString>,
     /// The region ID of the cluster.
     ///
     /// Wire name: `region_id`.
     ///
     /// Example: `cn-beijing`
-    pub region_id: Option<String>,
+    pub region_id: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group to which the cluster belongs.
     ///
     /// Wire name: `resource_group_id`.
     ///
     /// Example: `rg-acfmyvw3wjm****`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The ID of the security group of the cluster.
     ///
     /// Wire name: `security_group_id`.
     ///
     /// Example: `sg-2vcgwsrwgt5mp0yi****`
-    pub security_group_id: Option<String>,
+    pub security_group_id: Option<::acs_runtime::CompactString>,
     /// The pod CIDR block and the configuration of the Flannel network plug-in.
     ///
     /// Wire name: `container_cidr`.
     ///
     /// Example: `172.20.0.0/16`
-    pub container_cidr: Option<String>,
+    pub container_cidr: Option<::acs_runtime::CompactString>,
     /// The Service CIDR block.
     ///
     /// Wire name: `service_cidr`; required.
     ///
     /// Example: `172.21.0.0/20`
-    pub service_cidr: Option<String>,
+    pub service_cidr: Option<::acs_runtime::CompactString>,
     /// The kube-proxy mode.
     ///
     /// *   `iptables`: a mature and stable mode that uses iptables rules to conduct service discovery and load balancing. The performance of this mode is limited by the size of the cluster. This mode is suitable for clusters that run a small number of Services.
@@ -842,13 +842,13 @@ pub struct Cluster {
     /// Wire name: `proxy_mode`.
     ///
     /// Example: `ipvs`
-    pub proxy_mode: Option<String>,
+    pub proxy_mode: Option<::acs_runtime::CompactString>,
     /// The time zone
     ///
     /// Wire name: `timezone`.
     ///
     /// Example: `Asia/Shanghai`
-    pub timezone: Option<String>,
+    pub timezone: Option<::acs_runtime::CompactString>,
     /// The IP stack of the cluster. Valid values:
     ///
     /// *   ipv4: creates a cluster that supports only the IPv4 protocol stack.
@@ -865,7 +865,7 @@ pub struct Cluster {
     /// Wire name: `cluster_domain`.
     ///
     /// Example: `cluster.local`
-    pub cluster_domain: Option<String>,
+    pub cluster_domain: Option<::acs_runtime::CompactString>,
     /// The number of nodes in the cluster, including control planes and worker nodes.
     ///
     /// Wire name: `size`.
@@ -890,13 +890,13 @@ pub struct Cluster {
     /// Wire name: `state`.
     ///
     /// Example: `running`
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// This parameter is deprecated. Use the container_cidr parameter to obtain the pod CIDR block.
     ///
     /// Wire name: `subnet_cidr`; deprecated.
     ///
     /// Example: `172.21.0.0/16`
-    pub subnet_cidr: Option<String>,
+    pub subnet_cidr: Option<::acs_runtime::CompactString>,
     /// The label of the cluster.
     ///
     /// Wire name: `tags`.
@@ -906,41 +906,41 @@ pub struct Cluster {
     /// Wire name: `updated`.
     ///
     /// Example: `2020-09-16T11:09:55+08:00`
-    pub updated: Option<String>,
+    pub updated: Option<::acs_runtime::CompactString>,
     /// The ID of the virtual private cloud (VPC) that is used by the cluster.
     ///
     /// Wire name: `vpc_id`.
     ///
     /// Example: `vpc-2vcg932hsxsxuqbgl****`
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<::acs_runtime::CompactString>,
     /// The ID of the vSwitch in the cluster.
     ///
     /// Wire name: `vswitch_id`; deprecated.
     ///
     /// Example: `vsw-2vc41xuumx5z2rdma****,vsw-2vc41xuumx5z2rdma****`
-    pub vswitch_id: Option<String>,
+    pub vswitch_id: Option<::acs_runtime::CompactString>,
     /// The vSwitches of the control planes.
     ///
     /// Wire name: `vswitch_ids`.
-    pub vswitch_ids: Option<Vec<String>>,
+    pub vswitch_ids: Option<Vec<::acs_runtime::CompactString>>,
     /// The name of the worker Resource Access Management (RAM) role. The RAM role is assigned to the worker nodes of the cluster to allow the worker nodes to manage ECS instances.
     ///
     /// Wire name: `worker_ram_role_name`; deprecated.
     ///
     /// Example: `KubernetesWorkerRole-ec87d15b-edca-4302-933f-c8a16bf0****`
-    pub worker_ram_role_name: Option<String>,
+    pub worker_ram_role_name: Option<::acs_runtime::CompactString>,
     /// The ID of the zone where the cluster is deployed.
     ///
     /// Wire name: `zone_id`; deprecated.
     ///
     /// Example: `cn-beijing-b`
-    pub zone_id: Option<String>,
+    pub zone_id: Option<::acs_runtime::CompactString>,
     /// The specification of the cluster.
     ///
     /// Wire name: `cluster_spec`.
     ///
     /// Example: `ack.standard`
-    pub cluster_spec: Option<String>,
+    pub cluster_spec: Option<::acs_runtime::CompactString>,
     /// The maintenance window of the cluster. This feature is available only for ACK managed clusters and ACK Serverless clusters.
     ///
     /// Wire name: `maintenance_window`.
@@ -1362,7 +1362,7 @@ impl Cluster {
         self.vswitch_id.as_deref()
     }
     /// `vswitch_ids`: empty when the service sent none.
-    pub fn vswitch_ids(&self) -> &[String] {
+    pub fn vswitch_ids(&self) -> &[::acs_runtime::CompactString] {
         self.vswitch_ids.as_deref().unwrap_or_default()
     }
     /// `worker_ram_role_name`, if the service sent it.

@@ -413,19 +413,19 @@ pub struct Data {
     /// Wire name: `level`.
     ///
     /// Example: `info`
-    pub level: Option<String>,
+    pub level: Option<::acs_runtime::CompactString>,
     /// The status of the event.
     ///
     /// Wire name: `reason`.
     ///
     /// Example: `Started`
-    pub reason: Option<String>,
+    pub reason: Option<::acs_runtime::CompactString>,
     /// The details of the event.
     ///
     /// Wire name: `message`.
     ///
     /// Example: `Start to upgrade NodePool nodePool/nodePool-A`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Data {
     fn serialize<S: ::serde::Serializer>(
@@ -504,7 +504,7 @@ pub struct Event {
     /// Wire name: `event_id`.
     ///
     /// Example: `A234-1234-1234`
-    pub event_id: Option<String>,
+    pub event_id: Option<::acs_runtime::CompactString>,
     /// The event type. Valid values:
     ///
     /// *   `cluster_create`: cluster creation.
@@ -527,31 +527,31 @@ pub struct Event {
     /// Wire name: `type`.
     ///
     /// Example: `nodepool_upgrade`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The source of the event.
     ///
     /// Wire name: `source`.
     ///
     /// Example: `/clusters/cf62854ac2130470897be7a27ed1f****/nodepools`
-    pub source: Option<String>,
+    pub source: Option<::acs_runtime::CompactString>,
     /// The subject of the event.
     ///
     /// Wire name: `subject`.
     ///
     /// Example: `nodePool-id`
-    pub subject: Option<String>,
+    pub subject: Option<::acs_runtime::CompactString>,
     /// The time when the event started.
     ///
     /// Wire name: `time`.
     ///
     /// Example: `2022-11-23T20:48:01+08:00`
-    pub time: Option<String>,
+    pub time: Option<::acs_runtime::CompactString>,
     /// The ID of the cluster.
     ///
     /// Wire name: `cluster_id`.
     ///
     /// Example: `cluster-id`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The description of the event.
     ///
     /// Wire name: `data`.

@@ -398,19 +398,19 @@ pub struct Data {
     /// Wire name: `level`.
     ///
     /// Example: `info`
-    pub level: Option<String>,
+    pub level: Option<::acs_runtime::CompactString>,
     /// The event status.
     ///
     /// Wire name: `reason`.
     ///
     /// Example: `Started`
-    pub reason: Option<String>,
+    pub reason: Option<::acs_runtime::CompactString>,
     /// The details of the event.
     ///
     /// Wire name: `message`.
     ///
     /// Example: `Start to upgrade NodePool nodePool/nodePool-A`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Data {
     fn serialize<S: ::serde::Serializer>(
@@ -489,37 +489,37 @@ pub struct Event {
     /// Wire name: `event_id`.
     ///
     /// Example: `A234-1234-1234`
-    pub event_id: Option<String>,
+    pub event_id: Option<::acs_runtime::CompactString>,
     /// The event type.
     ///
     /// Wire name: `type`.
     ///
     /// Example: `nodePool_upgrade`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The event source.
     ///
     /// Wire name: `source`.
     ///
     /// Example: `/clusters/cf62854ac2130470897be7a27ed1f****/nodepools`
-    pub source: Option<String>,
+    pub source: Option<::acs_runtime::CompactString>,
     /// The object associated with the event.
     ///
     /// Wire name: `subject`.
     ///
     /// Example: `nodePool-id`
-    pub subject: Option<String>,
+    pub subject: Option<::acs_runtime::CompactString>,
     /// The time when the event was generated.
     ///
     /// Wire name: `time`.
     ///
     /// Example: `2020-12-01T17:31:00Z`
-    pub time: Option<String>,
+    pub time: Option<::acs_runtime::CompactString>,
     /// The cluster ID.
     ///
     /// Wire name: `cluster_id`.
     ///
     /// Example: `cluster-id`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The description of the event.
     ///
     /// Wire name: `data`.

@@ -263,7 +263,7 @@ pub struct DescribeExternalAgentResponse {
     /// Wire name: `config`.
     ///
     /// Example: `apiVersion: v1****`
-    pub config: Option<String>,
+    pub config: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DescribeExternalAgentResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -471,13 +471,13 @@ pub struct Image {
     /// Wire name: `image_id`.
     ///
     /// Example: `centos_7_7_x64_20G_alibase_20200426.vhd`
-    pub image_id: Option<String>,
+    pub image_id: Option<::acs_runtime::CompactString>,
     /// The image name.
     ///
     /// Wire name: `image_name`.
     ///
     /// Example: `CentOS 7.7`
-    pub image_name: Option<String>,
+    pub image_name: Option<::acs_runtime::CompactString>,
     /// The OS platform. You can obtain the terminal ID by calling one of the following operations:
     ///
     /// *   `AliyunLinux`
@@ -488,13 +488,13 @@ pub struct Image {
     /// Wire name: `platform`.
     ///
     /// Example: `CentOS`
-    pub platform: Option<String>,
+    pub platform: Option<::acs_runtime::CompactString>,
     /// The version of the image.
     ///
     /// Wire name: `os_version`.
     ///
     /// Example: `7.7`
-    pub os_version: Option<String>,
+    pub os_version: Option<::acs_runtime::CompactString>,
     /// The type of operating system distribution that you want to use. We recommend that you use this parameter to specify the node operating system. You can obtain the terminal ID by calling one of the following operations:
     ///
     /// *   `CentOS`
@@ -510,7 +510,7 @@ pub struct Image {
     /// Wire name: `image_type`.
     ///
     /// Example: `centos_7_7_20`
-    pub image_type: Option<String>,
+    pub image_type: Option<::acs_runtime::CompactString>,
     /// The type of OS. Examples:
     ///
     /// *   `Windows`
@@ -519,7 +519,7 @@ pub struct Image {
     /// Wire name: `os_type`.
     ///
     /// Example: `Linux`
-    pub os_type: Option<String>,
+    pub os_type: Option<::acs_runtime::CompactString>,
     /// The type of image. Valid values:
     ///
     /// *   `system`: public image
@@ -530,13 +530,13 @@ pub struct Image {
     /// Wire name: `image_category`.
     ///
     /// Example: `system`
-    pub image_category: Option<String>,
+    pub image_category: Option<::acs_runtime::CompactString>,
     /// The architecture of the image.
     ///
     /// Wire name: `architecture`.
     ///
     /// Example: `x86_64`
-    pub architecture: Option<String>,
+    pub architecture: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Image {
     fn serialize<S: ::serde::Serializer>(
@@ -698,19 +698,19 @@ pub struct Item {
     /// Wire name: `version`.
     ///
     /// Example: `1.16.9-aliyun.1`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// The release date of the Kubernetes version.
     ///
     /// Wire name: `release_date`.
     ///
     /// Example: `2023-04-30T00:00:00Z`
-    pub release_date: Option<String>,
+    pub release_date: Option<::acs_runtime::CompactString>,
     /// The expiration date of the Kubernetes version.
     ///
     /// Wire name: `expiration_date`.
     ///
     /// Example: `2025-04-30T00:00:00Z`
-    pub expiration_date: Option<String>,
+    pub expiration_date: Option<::acs_runtime::CompactString>,
     /// Indicates whether you can create clusters that run the Kubernetes version.
     ///
     /// Wire name: `creatable`.
@@ -720,7 +720,7 @@ pub struct Item {
     /// The list of available Kubernetes versions for updates.
     ///
     /// Wire name: `upgradable_versions`.
-    pub upgradable_versions: Option<Vec<String>>,
+    pub upgradable_versions: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for Item {
     fn serialize<S: ::serde::Serializer>(
@@ -864,7 +864,7 @@ impl Item {
         self.creatable
     }
     /// `upgradable_versions`: empty when the service sent none.
-    pub fn upgradable_versions(&self) -> &[String] {
+    pub fn upgradable_versions(&self) -> &[::acs_runtime::CompactString] {
         self.upgradable_versions.as_deref().unwrap_or_default()
     }
 }

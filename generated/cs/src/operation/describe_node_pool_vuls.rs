@@ -337,7 +337,7 @@ impl DescribeNodePoolVulsResponse {
 #[non_exhaustive]
 pub struct PackageList {
     /// Wire name: `name`.
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for PackageList {
     fn serialize<S: ::serde::Serializer>(
@@ -400,13 +400,13 @@ pub struct VulList {
     /// Wire name: `name`.
     ///
     /// Example: `oval:com.redhat.rhsa:def:20193197`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The alias of the vulnerability.
     ///
     /// Wire name: `alias_name`.
     ///
     /// Example: `RHSA-2019:3197-Important: sudo security update`
-    pub alias_name: Option<String>,
+    pub alias_name: Option<::acs_runtime::CompactString>,
     /// The severity level of the vulnerability.
     ///
     /// Valid values:
@@ -424,7 +424,7 @@ pub struct VulList {
     /// A list of CVE names corresponding to the vulnerabilities.
     ///
     /// Wire name: `cve_list`.
-    pub cve_list: Option<Vec<String>>,
+    pub cve_list: Option<Vec<::acs_runtime::CompactString>>,
     /// Indicates whether a restart is required.
     ///
     /// Wire name: `need_reboot`.
@@ -518,7 +518,7 @@ impl VulList {
         self.necessity.as_ref()
     }
     /// `cve_list`: empty when the service sent none.
-    pub fn cve_list(&self) -> &[String] {
+    pub fn cve_list(&self) -> &[::acs_runtime::CompactString] {
         self.cve_list.as_deref().unwrap_or_default()
     }
     /// `need_reboot`, if the service sent it.
@@ -539,7 +539,7 @@ pub struct VulRecord {
     /// Wire name: `instance_id`.
     ///
     /// Example: `i-t4n2qolb0wtzt0pz****`
-    pub instance_id: Option<String>,
+    pub instance_id: Option<::acs_runtime::CompactString>,
     /// The list of vulnerabilities.
     ///
     /// Wire name: `vul_list`.
@@ -549,7 +549,7 @@ pub struct VulRecord {
     /// Wire name: `node_name`.
     ///
     /// Example: `cn-hangzhou.192.168.x.x`
-    pub node_name: Option<String>,
+    pub node_name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for VulRecord {
     fn serialize<S: ::serde::Serializer>(

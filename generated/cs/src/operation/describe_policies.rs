@@ -120,7 +120,7 @@ impl DescribePoliciesFluentBuilder {
 #[non_exhaustive]
 pub struct DescribePoliciesResponse {
     /// The response body.
-    pub body: Option<::acs_runtime::IndexMap<String, Vec<String>>>,
+    pub body: Option<::acs_runtime::IndexMap<String, Vec<::acs_runtime::CompactString>>>,
 }
 impl ::serde::Serialize for DescribePoliciesResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -135,7 +135,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribePoliciesResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let body = <Option<
-            ::acs_runtime::IndexMap<String, Vec<String>>,
+            ::acs_runtime::IndexMap<String, Vec<::acs_runtime::CompactString>>,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self { body })
     }

@@ -175,19 +175,19 @@ pub struct DescribePolicyDetailsResponse {
     /// Wire name: `name`.
     ///
     /// Example: `ACKAllowedRepos`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The type of the policy.
     ///
     /// Wire name: `category`.
     ///
     /// Example: `k8s-general`
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
     /// The description of the policy.
     ///
     /// Wire name: `description`.
     ///
     /// Example: `Requires container images to begin with a repo string from a specified list`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The action of the policy. Valid values:
     ///
     /// *   `enforce`: blocks deployments that match the policy.
@@ -196,7 +196,7 @@ pub struct DescribePolicyDetailsResponse {
     /// Wire name: `action`.
     ///
     /// Example: `enforce`
-    pub action: Option<String>,
+    pub action: Option<::acs_runtime::CompactString>,
     /// The severity level of the policy. Valid values:
     ///
     /// *   `high`
@@ -206,13 +206,13 @@ pub struct DescribePolicyDetailsResponse {
     /// Wire name: `severity`.
     ///
     /// Example: `high`
-    pub severity: Option<String>,
+    pub severity: Option<::acs_runtime::CompactString>,
     /// The content of the policy.
     ///
     /// Wire name: `template`.
     ///
     /// Example: `For more information, see sample requests.`
-    pub template: Option<String>,
+    pub template: Option<::acs_runtime::CompactString>,
     /// Indicates whether parameters are required. Valid values:
     ///
     /// *   0: Parameters are required.

@@ -277,7 +277,7 @@ pub struct OnState {
     /// Wire name: `severity`.
     ///
     /// Example: `high`
-    pub severity: Option<String>,
+    pub severity: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for OnState {
     fn serialize<S: ::serde::Serializer>(
@@ -356,35 +356,35 @@ impl OnState {
 #[non_exhaustive]
 pub struct Log {
     /// Wire name: `cluster_id`.
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `constraint_action`.
-    pub constraint_action: Option<String>,
+    pub constraint_action: Option<::acs_runtime::CompactString>,
     /// Wire name: `constraint_api_version`.
-    pub constraint_api_version: Option<String>,
+    pub constraint_api_version: Option<::acs_runtime::CompactString>,
     /// Wire name: `constraint_category`.
-    pub constraint_category: Option<String>,
+    pub constraint_category: Option<::acs_runtime::CompactString>,
     /// Wire name: `constraint_group`.
-    pub constraint_group: Option<String>,
+    pub constraint_group: Option<::acs_runtime::CompactString>,
     /// Wire name: `constraint_kind`.
-    pub constraint_kind: Option<String>,
+    pub constraint_kind: Option<::acs_runtime::CompactString>,
     /// Wire name: `constraint_name`.
-    pub constraint_name: Option<String>,
+    pub constraint_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `event_msg`.
-    pub event_msg: Option<String>,
+    pub event_msg: Option<::acs_runtime::CompactString>,
     /// Wire name: `event_type`.
-    pub event_type: Option<String>,
+    pub event_type: Option<::acs_runtime::CompactString>,
     /// Wire name: `request_uid`.
-    pub request_uid: Option<String>,
+    pub request_uid: Option<::acs_runtime::CompactString>,
     /// Wire name: `request_userinfo`.
-    pub request_userinfo: Option<String>,
+    pub request_userinfo: Option<::acs_runtime::CompactString>,
     /// Wire name: `request_username`.
-    pub request_username: Option<String>,
+    pub request_username: Option<::acs_runtime::CompactString>,
     /// Wire name: `resource_kind`.
-    pub resource_kind: Option<String>,
+    pub resource_kind: Option<::acs_runtime::CompactString>,
     /// Wire name: `resource_name`.
-    pub resource_name: Option<String>,
+    pub resource_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `time`.
-    pub time: Option<String>,
+    pub time: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Log {
     fn serialize<S: ::serde::Serializer>(
@@ -608,7 +608,7 @@ pub struct AdmitLog {
     /// Wire name: `progress`.
     ///
     /// Example: `Complete`
-    pub progress: Option<String>,
+    pub progress: Option<::acs_runtime::CompactString>,
     /// The number of audit log entries.
     ///
     /// Wire name: `count`.
@@ -618,9 +618,9 @@ pub struct AdmitLog {
     /// Wire name: `logs`.
     pub logs: Option<Vec<Log>>,
     /// Wire name: `log_project`.
-    pub log_project: Option<String>,
+    pub log_project: Option<::acs_runtime::CompactString>,
     /// Wire name: `log_store`.
-    pub log_store: Option<String>,
+    pub log_store: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AdmitLog {
     fn serialize<S: ::serde::Serializer>(
@@ -711,9 +711,9 @@ impl AdmitLog {
 #[non_exhaustive]
 pub struct Deny {
     /// Wire name: `severity`.
-    pub severity: Option<String>,
+    pub severity: Option<::acs_runtime::CompactString>,
     /// Wire name: `violations`.
-    pub violations: Option<String>,
+    pub violations: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Deny {
     fn serialize<S: ::serde::Serializer>(
@@ -780,7 +780,7 @@ impl Deny {
 #[non_exhaustive]
 pub struct Warn {
     /// Wire name: `severity`.
-    pub severity: Option<String>,
+    pub severity: Option<::acs_runtime::CompactString>,
     /// Wire name: `violations`.
     pub violations: Option<i64>,
 }
@@ -918,11 +918,11 @@ impl TotalViolations {
 #[non_exhaustive]
 pub struct ViolationsDeny {
     /// Wire name: `policyDescription`.
-    pub policy_description: Option<String>,
+    pub policy_description: Option<::acs_runtime::CompactString>,
     /// Wire name: `policyName`.
-    pub policy_name: Option<String>,
+    pub policy_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `severity`.
-    pub severity: Option<String>,
+    pub severity: Option<::acs_runtime::CompactString>,
     /// Wire name: `violations`.
     pub violations: Option<i64>,
 }
@@ -1013,11 +1013,11 @@ impl ViolationsDeny {
 #[non_exhaustive]
 pub struct ViolationsWarn {
     /// Wire name: `policyDescription`.
-    pub policy_description: Option<String>,
+    pub policy_description: Option<::acs_runtime::CompactString>,
     /// Wire name: `policyName`.
-    pub policy_name: Option<String>,
+    pub policy_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `severity`.
-    pub severity: Option<String>,
+    pub severity: Option<::acs_runtime::CompactString>,
     /// Wire name: `violations`.
     pub violations: Option<i64>,
 }

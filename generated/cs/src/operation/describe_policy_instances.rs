@@ -276,49 +276,49 @@ pub struct Item {
     /// Wire name: `ali_uid`.
     ///
     /// Example: `16298168****`
-    pub ali_uid: Option<String>,
+    pub ali_uid: Option<::acs_runtime::CompactString>,
     /// The ID of the cluster.
     ///
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c8155823d057948c69a****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The name of the policy instance.
     ///
     /// Wire name: `instance_name`.
     ///
     /// Example: `no-env-var-secrets-****`
-    pub instance_name: Option<String>,
+    pub instance_name: Option<::acs_runtime::CompactString>,
     /// The name of the policy.
     ///
     /// Wire name: `policy_name`.
     ///
     /// Example: `ACKPSPCapabilities`
-    pub policy_name: Option<String>,
+    pub policy_name: Option<::acs_runtime::CompactString>,
     /// The type of the policy.
     ///
     /// Wire name: `policy_category`.
     ///
     /// Example: `k8s-general`
-    pub policy_category: Option<String>,
+    pub policy_category: Option<::acs_runtime::CompactString>,
     /// The description of the policy template.
     ///
     /// Wire name: `policy_description`.
     ///
     /// Example: `Restricts secrets used in pod envs`
-    pub policy_description: Option<String>,
+    pub policy_description: Option<::acs_runtime::CompactString>,
     /// The parameters of the policy instance.
     ///
     /// Wire name: `policy_parameters`.
     ///
     /// Example: `"restrictedNamespaces": [ "test" ]`
-    pub policy_parameters: Option<String>,
+    pub policy_parameters: Option<::acs_runtime::CompactString>,
     /// The severity level of the policy instance.
     ///
     /// Wire name: `policy_severity`.
     ///
     /// Example: `low`
-    pub policy_severity: Option<String>,
+    pub policy_severity: Option<::acs_runtime::CompactString>,
     /// The applicable scope of the policy instance.
     ///
     /// A value of * indicates all namespaces in the cluster. This is the default value.
@@ -328,7 +328,7 @@ pub struct Item {
     /// Wire name: `policy_scope`.
     ///
     /// Example: `*`
-    pub policy_scope: Option<String>,
+    pub policy_scope: Option<::acs_runtime::CompactString>,
     /// The action of the policy. Valid values:
     ///
     /// *   `deny`: Deployments that match the policy are denied.
@@ -337,25 +337,25 @@ pub struct Item {
     /// Wire name: `policy_action`.
     ///
     /// Example: `deny`
-    pub policy_action: Option<String>,
+    pub policy_action: Option<::acs_runtime::CompactString>,
     /// The creation time of the instance. This parameter is deprecated.
     ///
     /// Wire name: `Created`; deprecated.
     ///
     /// Example: `2024-10-29T18:09:12+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The update time of the instance. This parameter is deprecated.
     ///
     /// Wire name: `Updated`; deprecated.
     ///
     /// Example: `2024-10-29T18:09:12+08:00`
-    pub updated: Option<String>,
+    pub updated: Option<::acs_runtime::CompactString>,
     /// The ID of the resource. This parameter is deprecated.
     ///
     /// Wire name: `resource_id`; deprecated.
     ///
     /// Example: `123456***`
-    pub resource_id: Option<String>,
+    pub resource_id: Option<::acs_runtime::CompactString>,
     /// The number of violations processed in the cluster. This parameter is deprecated.
     ///
     /// Wire name: `total_violations`; deprecated; default `0`.

@@ -265,25 +265,25 @@ pub struct PolicyInstance {
     /// Wire name: `policy_category`.
     ///
     /// Example: `compliance`
-    pub policy_category: Option<String>,
+    pub policy_category: Option<::acs_runtime::CompactString>,
     /// The name of the policy.
     ///
     /// Wire name: `policy_name`.
     ///
     /// Example: `ACKRestrictRoleBindings`
-    pub policy_name: Option<String>,
+    pub policy_name: Option<::acs_runtime::CompactString>,
     /// The description of the policy.
     ///
     /// Wire name: `policy_description`.
     ///
     /// Example: `Restricts use of the cluster-admin role.`
-    pub policy_description: Option<String>,
+    pub policy_description: Option<::acs_runtime::CompactString>,
     /// The severity level of the policy.
     ///
     /// Wire name: `policy_severity`.
     ///
     /// Example: `medium`
-    pub policy_severity: Option<String>,
+    pub policy_severity: Option<::acs_runtime::CompactString>,
     /// The number of policy instances that are deployed. If this parameter is empty, no policy instance is deployed.
     ///
     /// Wire name: `policy_instances_count`.

@@ -333,19 +333,19 @@ pub struct Item {
     /// Wire name: `name`; required.
     ///
     /// Example: `test`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The namespace to which the resource belongs.
     ///
     /// Wire name: `namespace`.
     ///
     /// Example: `default`
-    pub namespace: Option<String>,
+    pub namespace: Option<::acs_runtime::CompactString>,
     /// The type of the resource.
     ///
     /// Wire name: `resource`.
     ///
     /// Example: `namespaces`
-    pub resource: Option<String>,
+    pub resource: Option<::acs_runtime::CompactString>,
     /// Indicates whether deletion protection is enabled.
     ///
     /// *   true: deletion protection is enabled.

@@ -316,13 +316,13 @@ pub struct DescribeSubaccountK8sClusterUserConfigResponse {
     /// Wire name: `config`; required; sensitive: redacted from `Debug` output.
     ///
     /// Example: `apiVersion: v1****`
-    pub config: Option<String>,
+    pub config: Option<::acs_runtime::CompactString>,
     /// The expiration date of the kubeconfig file. The value is the UTC time displayed in RFC3339 format.
     ///
     /// Wire name: `expiration`.
     ///
     /// Example: `2024-03-10T09:56:17Z`
-    pub expiration: Option<String>,
+    pub expiration: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DescribeSubaccountK8sClusterUserConfigResponse {
     fn serialize<S: ::serde::Serializer>(

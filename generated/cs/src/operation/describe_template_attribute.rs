@@ -246,25 +246,25 @@ pub struct Item {
     /// Wire name: `id`.
     ///
     /// Example: `72d20cf8-a533-4ea9-a10d-e7630d3d****`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The access control policy of the template.
     ///
     /// Wire name: `acl`.
     ///
     /// Example: `private`
-    pub acl: Option<String>,
+    pub acl: Option<::acs_runtime::CompactString>,
     /// The name of the template.
     ///
     /// Wire name: `name`.
     ///
     /// Example: `web`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The template content in the YAML format.
     ///
     /// Wire name: `template`.
     ///
     /// Example: `apiVersion: V1\n***`
-    pub template: Option<String>,
+    pub template: Option<::acs_runtime::CompactString>,
     /// The type of template. The value can be a custom value.
     ///
     /// *   If the parameter is set to `kubernetes`, the template is displayed on the Templates page in the console.
@@ -276,37 +276,37 @@ pub struct Item {
     /// Wire name: `template_type`.
     ///
     /// Example: `kubernetes`
-    pub template_type: Option<String>,
+    pub template_type: Option<::acs_runtime::CompactString>,
     /// The description of the template.
     ///
     /// Wire name: `description`.
     ///
     /// Example: `test template`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The label of the template.
     ///
     /// Wire name: `tags`.
     ///
     /// Example: `sa`
-    pub tags: Option<String>,
+    pub tags: Option<::acs_runtime::CompactString>,
     /// The unique ID of the template. The value remains unchanged after the template is updated.
     ///
     /// Wire name: `template_with_hist_id`.
     ///
     /// Example: `874ec485-e7e6-4373-8a3b-47bde8ae****`
-    pub template_with_hist_id: Option<String>,
+    pub template_with_hist_id: Option<::acs_runtime::CompactString>,
     /// The time when the template was created.
     ///
     /// Wire name: `created`.
     ///
     /// Example: `2020-09-16T19:21:29+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The time when the template was updated.
     ///
     /// Wire name: `updated`.
     ///
     /// Example: `2020-09-16T19:21:29+08:00`
-    pub updated: Option<String>,
+    pub updated: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Item {
     fn serialize<S: ::serde::Serializer>(

@@ -369,37 +369,37 @@ pub struct Template {
     /// Wire name: `acl`.
     ///
     /// Example: `private`
-    pub acl: Option<String>,
+    pub acl: Option<::acs_runtime::CompactString>,
     /// The ID of the template.
     ///
     /// Wire name: `id`.
     ///
     /// Example: `874ec485-e7e6-4373-8a3b-47bde8ae789f`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The name of the template.
     ///
     /// Wire name: `name`.
     ///
     /// Example: `webserver`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The description of the template.
     ///
     /// Wire name: `description`.
     ///
     /// Example: `a web server`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The label of the template. By default, the value is the name of the template.
     ///
     /// Wire name: `tags`.
     ///
     /// Example: `kubernetes`
-    pub tags: Option<String>,
+    pub tags: Option<::acs_runtime::CompactString>,
     /// The template content in the YAML format.
     ///
     /// Wire name: `template`.
     ///
     /// Example: `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx-deployment-basic\n  labels:\n    app: nginx\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: busybox:latest\n        ports:\n        - containerPort: 80`
-    pub template: Option<String>,
+    pub template: Option<::acs_runtime::CompactString>,
     /// The type of template. This parameter can be set to a custom value.
     ///
     /// *   If the parameter is set to `kubernetes`, the template is displayed on the Templates page in the console.
@@ -408,25 +408,25 @@ pub struct Template {
     /// Wire name: `template_type`.
     ///
     /// Example: `kubernetes`
-    pub template_type: Option<String>,
+    pub template_type: Option<::acs_runtime::CompactString>,
     /// The time when the template was created.
     ///
     /// Wire name: `created`.
     ///
     /// Example: `2020-06-10T16:30:16+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The time when the template was updated.
     ///
     /// Wire name: `updated`.
     ///
     /// Example: `2020-06-10T16:30:16+08:00`
-    pub updated: Option<String>,
+    pub updated: Option<::acs_runtime::CompactString>,
     /// The ID of the parent template. The value of `template_with_hist_id` is the same for each template version. This allows you to manage different template versions.
     ///
     /// Wire name: `template_with_hist_id`.
     ///
     /// Example: `ad81d115-7c8b-47e7-a222-9c28d7f6e588`
-    pub template_with_hist_id: Option<String>,
+    pub template_with_hist_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Template {
     fn serialize<S: ::serde::Serializer>(

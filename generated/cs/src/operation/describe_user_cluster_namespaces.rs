@@ -176,7 +176,7 @@ impl DescribeUserClusterNamespacesFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeUserClusterNamespacesResponse {
     /// The response body.
-    pub body: Option<Vec<String>>,
+    pub body: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for DescribeUserClusterNamespacesResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -191,7 +191,7 @@ impl<'de> ::serde::Deserialize<'de> for DescribeUserClusterNamespacesResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let body = <Option<
-            Vec<String>,
+            Vec<::acs_runtime::CompactString>,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self { body })
     }

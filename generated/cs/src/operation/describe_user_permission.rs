@@ -209,7 +209,7 @@ pub struct Item {
     /// Wire name: `resource_id`.
     ///
     /// Example: `c1b542****`
-    pub resource_id: Option<String>,
+    pub resource_id: Option<::acs_runtime::CompactString>,
     /// The authorization type. Valid values:
     ///
     /// *   `cluster`: indicates that the permissions are scoped to a cluster.
@@ -219,13 +219,13 @@ pub struct Item {
     /// Wire name: `resource_type`.
     ///
     /// Example: `cluster`
-    pub resource_type: Option<String>,
+    pub resource_type: Option<::acs_runtime::CompactString>,
     /// The name of the custom role. If a custom role is assigned, the value is the name of the assigned custom role.
     ///
     /// Wire name: `role_name`.
     ///
     /// Example: `view`
-    pub role_name: Option<String>,
+    pub role_name: Option<::acs_runtime::CompactString>,
     /// The type of predefined role. Valid values:
     ///
     /// *   `admin`: administrator
@@ -237,7 +237,7 @@ pub struct Item {
     /// Wire name: `role_type`.
     ///
     /// Example: `admin`
-    pub role_type: Option<String>,
+    pub role_type: Option<::acs_runtime::CompactString>,
     /// Indicates whether the permissions are granted to the cluster owner.
     ///
     /// *   `0`: indicates that the permissions are not granted to the cluster owner.

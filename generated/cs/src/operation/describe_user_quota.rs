@@ -277,13 +277,13 @@ pub struct Quota {
     /// Wire name: `quota`.
     ///
     /// Example: `1`
-    pub quota: Option<String>,
+    pub quota: Option<::acs_runtime::CompactString>,
     /// The quota code.
     ///
     /// Wire name: `operation_code`.
     ///
     /// Example: `q_Kubernetes_Cluster`
-    pub operation_code: Option<String>,
+    pub operation_code: Option<::acs_runtime::CompactString>,
     /// Indicates whether the quota is adjustable.
     ///
     /// Wire name: `adjustable`.
@@ -295,7 +295,7 @@ pub struct Quota {
     /// Wire name: `unit`.
     ///
     /// Example: `Cluster`
-    pub unit: Option<String>,
+    pub unit: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Quota {
     fn serialize<S: ::serde::Serializer>(

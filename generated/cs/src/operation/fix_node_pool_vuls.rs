@@ -376,7 +376,7 @@ pub struct FixNodePoolVulsResponse {
     /// Wire name: `task_id`.
     ///
     /// Example: `T-60fea8ad2e277f087900****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for FixNodePoolVulsResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -211,7 +211,7 @@ pub struct GetClusterAddonInstanceResponse {
     /// Wire name: `name`.
     ///
     /// Example: `ack-node-problem-detector`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The status of the component. Valid values:
     ///
     /// *   active: The component is installed.
@@ -222,19 +222,19 @@ pub struct GetClusterAddonInstanceResponse {
     /// Wire name: `state`.
     ///
     /// Example: `active`
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// The version of the component instance.
     ///
     /// Wire name: `version`.
     ///
     /// Example: `1.2.16`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// The custom configurations of the component.
     ///
     /// Wire name: `config`.
     ///
     /// Example: `{"sls_project_name":""}`
-    pub config: Option<String>,
+    pub config: Option<::acs_runtime::CompactString>,
     /// The status of Simple Log Service.
     ///
     /// Wire name: `logging`.
@@ -345,13 +345,13 @@ pub struct Logging {
     /// Wire name: `log_project`.
     ///
     /// Example: `my-log-project`
-    pub log_project: Option<String>,
+    pub log_project: Option<::acs_runtime::CompactString>,
     /// The Simple Log Service Logstore that is used to collect logs for the component.
     ///
     /// Wire name: `logstore`.
     ///
     /// Example: `my-logstore`
-    pub logstore: Option<String>,
+    pub logstore: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Logging {
     fn serialize<S: ::serde::Serializer>(

@@ -179,7 +179,7 @@ pub struct GetClusterAuditProjectResponse {
     /// ```text
     /// k8s-log-cad1230511cbb4db4a488e58518******
     /// ```
-    pub sls_project_name: Option<String>,
+    pub sls_project_name: Option<::acs_runtime::CompactString>,
     /// Indicates whether the cluster auditing feature is enabled for the cluster.
     ///
     /// * `true`: The cluster auditing feature is enabled for the cluster.

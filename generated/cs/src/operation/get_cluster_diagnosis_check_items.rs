@@ -254,13 +254,13 @@ pub struct GetClusterDiagnosisCheckItemsResponse {
     /// Wire name: `request_id`.
     ///
     /// Example: `1DFFD8C6-259E-582B-8B40-002C17DC****`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The status code.
     ///
     /// Wire name: `code`.
     ///
     /// Example: `success`
-    pub code: Option<String>,
+    pub code: Option<::acs_runtime::CompactString>,
     /// Indicates whether the check is successful.
     ///
     /// Wire name: `is_success`.
@@ -357,19 +357,19 @@ pub struct CheckItem {
     /// Wire name: `desc`.
     ///
     /// Example: `Check whether the node can access host dns service`
-    pub desc: Option<String>,
+    pub desc: Option<::acs_runtime::CompactString>,
     /// The display name.
     ///
     /// Wire name: `display`.
     ///
     /// Example: `HostDNS`
-    pub display: Option<String>,
+    pub display: Option<::acs_runtime::CompactString>,
     /// The name of the group to which the check item belongs.
     ///
     /// Wire name: `group`.
     ///
     /// Example: `Node`
-    pub group: Option<String>,
+    pub group: Option<::acs_runtime::CompactString>,
     /// The severity level of the check result.
     ///
     /// Valid values:
@@ -389,25 +389,25 @@ pub struct CheckItem {
     /// Wire name: `message`.
     ///
     /// Example: `success`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
     /// The name of the check item.
     ///
     /// Wire name: `name`.
     ///
     /// Example: `HostDNS`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The reference value.
     ///
     /// Wire name: `refer`.
     ///
     /// Example: `True`
-    pub refer: Option<String>,
+    pub refer: Option<::acs_runtime::CompactString>,
     /// The value of the check item.
     ///
     /// Wire name: `value`.
     ///
     /// Example: `True`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CheckItem {
     fn serialize<S: ::serde::Serializer>(

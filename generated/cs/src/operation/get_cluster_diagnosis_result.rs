@@ -268,31 +268,31 @@ pub struct GetClusterDiagnosisResultResponse {
     /// Wire name: `created`.
     ///
     /// Example: `2024-05-28T11:29Z`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// The diagnostic ID.
     ///
     /// Wire name: `diagnosis_id`.
     ///
     /// Example: `6cf6b62e334e4583bdfd26707516****`
-    pub diagnosis_id: Option<String>,
+    pub diagnosis_id: Option<::acs_runtime::CompactString>,
     /// The time when the diagnostic is completed.
     ///
     /// Wire name: `finished`.
     ///
     /// Example: `2024-05-28T11:29Z`
-    pub finished: Option<String>,
+    pub finished: Option<::acs_runtime::CompactString>,
     /// The diagnostic status information.
     ///
     /// Wire name: `message`.
     ///
     /// Example: `success`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
     /// The diagnostic result.
     ///
     /// Wire name: `result`.
     ///
     /// Example: `{"phase":5,"version":"20240101"}`
-    pub result: Option<String>,
+    pub result: Option<::acs_runtime::CompactString>,
     /// The status of the diagnostic. Valid values:
     ///
     /// *   0: The diagnostic is created.
@@ -310,7 +310,7 @@ pub struct GetClusterDiagnosisResultResponse {
     /// Wire name: `target`.
     ///
     /// Example: `{"name":"cn-hongkong.10.0.0.246"}`
-    pub target: Option<String>,
+    pub target: Option<::acs_runtime::CompactString>,
     /// The type of the diagnostic.
     ///
     /// Valid values:

@@ -175,7 +175,7 @@ pub struct GetClusterInspectConfigResponse {
     /// Wire name: `requestId`.
     ///
     /// Example: `49511F2D-D56A-5C24-B9AE-C8491E09B095`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Specifies whether to enable inspection.
     ///
     /// Wire name: `enabled`.
@@ -187,11 +187,11 @@ pub struct GetClusterInspectConfigResponse {
     /// Wire name: `recurrence`.
     ///
     /// Example: `FREQ=DAILY;BYHOUR=10;BYMINUTE=15`
-    pub recurrence: Option<String>,
+    pub recurrence: Option<::acs_runtime::CompactString>,
     /// The list of disabled inspection items.
     ///
     /// Wire name: `disabledCheckItems`.
-    pub disabled_check_items: Option<Vec<String>>,
+    pub disabled_check_items: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for GetClusterInspectConfigResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -271,7 +271,7 @@ impl GetClusterInspectConfigResponse {
         self.recurrence.as_deref()
     }
     /// `disabledCheckItems`: empty when the service sent none.
-    pub fn disabled_check_items(&self) -> &[String] {
+    pub fn disabled_check_items(&self) -> &[::acs_runtime::CompactString] {
         self.disabled_check_items.as_deref().unwrap_or_default()
     }
 }

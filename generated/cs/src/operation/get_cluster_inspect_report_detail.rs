@@ -520,31 +520,31 @@ pub struct GetClusterInspectReportDetailResponse {
     /// Wire name: `requestId`.
     ///
     /// Example: `49511F2D-D56A-5C24-B9AE-C8491E09B***`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The token that is used to display the returned tags on multiple pages.
     ///
     /// Wire name: `nextToken`.
     ///
     /// Example: `AK8uQQrxgFK8sbARvnCj6w9R3kPme4I3`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the inspection report.
     ///
     /// Wire name: `reportId`.
     ///
     /// Example: `782df89346054a0000562063a****`
-    pub report_id: Option<String>,
+    pub report_id: Option<::acs_runtime::CompactString>,
     /// The start time of the inspection report.
     ///
     /// Wire name: `startTime`.
     ///
     /// Example: `2024-12-18T19:40:16.778333+08:00`
-    pub start_time: Option<String>,
+    pub start_time: Option<::acs_runtime::CompactString>,
     /// The completion time of the inspection report.
     ///
     /// Wire name: `endTime`.
     ///
     /// Example: `2024-12-18T19:41:12.778433+08:00`
-    pub end_time: Option<String>,
+    pub end_time: Option<::acs_runtime::CompactString>,
     /// The status of the inspection report. Valid values:
     ///
     /// *   completed: The inspection report is generated.
@@ -553,7 +553,7 @@ pub struct GetClusterInspectReportDetailResponse {
     /// Wire name: `status`.
     ///
     /// Example: `completed`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// Overview of inspection reports.
     ///
     /// Wire name: `summary`.
@@ -710,7 +710,7 @@ pub struct Summary {
     /// Wire name: `code`.
     ///
     /// Example: `warning`
-    pub code: Option<String>,
+    pub code: Option<::acs_runtime::CompactString>,
     /// The number of check items whose inspection result is normal.
     ///
     /// Wire name: `normalCount`.
@@ -827,19 +827,19 @@ pub struct CheckItemResult {
     /// The name of the inspection item.
     ///
     /// Wire name: `name`.
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The description of the inspection item.
     ///
     /// Wire name: `description`.
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The fixing suggestion.
     ///
     /// Wire name: `fix`.
-    pub fix: Option<String>,
+    pub fix: Option<::acs_runtime::CompactString>,
     /// The inspection objects.
     ///
     /// Wire name: `targets`.
-    pub targets: Option<Vec<String>>,
+    pub targets: Option<Vec<::acs_runtime::CompactString>>,
     /// The inspection results. Valid values:
     ///
     /// *   true: The inspection item is abnormal.
@@ -849,19 +849,19 @@ pub struct CheckItemResult {
     /// Wire name: `result`.
     ///
     /// Example: `false`
-    pub result: Option<String>,
+    pub result: Option<::acs_runtime::CompactString>,
     /// The resource type of the inspection object.
     ///
     /// Wire name: `targetType`.
     ///
     /// Example: `CLB`
-    pub target_type: Option<String>,
+    pub target_type: Option<::acs_runtime::CompactString>,
     /// The unique identifier of the inspection item.
     ///
     /// Wire name: `checkItemUid`.
     ///
     /// Example: `APIServerClbInstanceStatus`
-    pub check_item_uid: Option<String>,
+    pub check_item_uid: Option<::acs_runtime::CompactString>,
     /// The category of the inspection item. Valid values:
     ///
     /// *   security: Security compliance
@@ -873,7 +873,7 @@ pub struct CheckItemResult {
     /// Wire name: `category`.
     ///
     /// Example: `stability`
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
     /// The level of the inspection item. Valid values:
     ///
     /// *   advice: Suggestions
@@ -884,7 +884,7 @@ pub struct CheckItemResult {
     /// Wire name: `level`.
     ///
     /// Example: `critical`
-    pub level: Option<String>,
+    pub level: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CheckItemResult {
     fn serialize<S: ::serde::Serializer>(
@@ -982,7 +982,7 @@ impl CheckItemResult {
         self.fix.as_deref()
     }
     /// `targets`: empty when the service sent none.
-    pub fn targets(&self) -> &[String] {
+    pub fn targets(&self) -> &[::acs_runtime::CompactString] {
         self.targets.as_deref().unwrap_or_default()
     }
     /// `result`, if the service sent it.

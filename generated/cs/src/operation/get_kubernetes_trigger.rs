@@ -366,19 +366,19 @@ pub struct Item {
     /// Wire name: `id`.
     ///
     /// Example: `1234`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The name of the trigger.
     ///
     /// Wire name: `name`.
     ///
     /// Example: `test`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The ID of the associated cluster.
     ///
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c259f563386444ebb8d7**`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The name of the project.
     ///
     /// The name consists of the namespace where the application is deployed and the name of the application. The format is `${namespace}/${name}`. Example: default/test-app.
@@ -386,7 +386,7 @@ pub struct Item {
     /// Wire name: `project_id`.
     ///
     /// Example: `default/test-app`
-    pub project_id: Option<String>,
+    pub project_id: Option<::acs_runtime::CompactString>,
     /// The type of trigger.
     ///
     /// Valid values:
@@ -399,7 +399,7 @@ pub struct Item {
     /// Wire name: `type`.
     ///
     /// Example: `deployment`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The action that the trigger performs. The value is set to redeploy.
     ///
     /// `redeploy`: redeploys the resource specified by project_id.
@@ -407,13 +407,13 @@ pub struct Item {
     /// Wire name: `action`.
     ///
     /// Example: `redeploy`
-    pub action: Option<String>,
+    pub action: Option<::acs_runtime::CompactString>,
     /// Token
     ///
     /// Wire name: `token`.
     ///
     /// Example: `eyJhbGci***`
-    pub token: Option<String>,
+    pub token: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Item {
     fn serialize<S: ::serde::Serializer>(

@@ -174,13 +174,13 @@ pub struct GetUpgradeStatusResponse {
     /// Wire name: `error_message`.
     ///
     /// Example: `subject to actual return`
-    pub error_message: Option<String>,
+    pub error_message: Option<::acs_runtime::CompactString>,
     /// The ID of the precheck report.
     ///
     /// Wire name: `precheck_report_id`.
     ///
     /// Example: `be4c8eb72de94d459ea7ace7c811d119`
-    pub precheck_report_id: Option<String>,
+    pub precheck_report_id: Option<::acs_runtime::CompactString>,
     /// The status of the update. Valid values:
     ///
     /// *   `success`: The update is successful.
@@ -191,7 +191,7 @@ pub struct GetUpgradeStatusResponse {
     /// Wire name: `status`.
     ///
     /// Example: `running`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The current phase of the update. Valid values:
     ///
     /// *   `not_start`: The update is not started.
@@ -203,7 +203,7 @@ pub struct GetUpgradeStatusResponse {
     /// Wire name: `upgrade_step`.
     ///
     /// Example: `prechecking`
-    pub upgrade_step: Option<String>,
+    pub upgrade_step: Option<::acs_runtime::CompactString>,
     /// The details of the update task.
     ///
     /// Wire name: `upgrade_task`.
@@ -324,13 +324,13 @@ pub struct UpgradeTask {
     /// Wire name: `status`.
     ///
     /// Example: `running`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The description of the update task.
     ///
     /// Wire name: `message`.
     ///
     /// Example: `subject to actual return`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UpgradeTask {
     fn serialize<S: ::serde::Serializer>(

@@ -216,19 +216,19 @@ pub struct InstallClusterAddonsResponse {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c82e6987e2961451182edacd74faf****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// 任务ID。
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-5a54309c80282e39ea0****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
     /// 请求ID。
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `687C5BAA-D103-4993-884B-C35E4314****`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for InstallClusterAddonsResponse {
     fn serialize<S: ::serde::Serializer>(

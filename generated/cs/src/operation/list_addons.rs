@@ -422,13 +422,13 @@ pub struct Addon {
     /// Wire name: `name`.
     ///
     /// Example: `arms-prometheus`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The version number.
     ///
     /// Wire name: `version`.
     ///
     /// Example: `1.1.9`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// Indicates whether the component is fully managed.
     ///
     /// Wire name: `managed`.
@@ -446,13 +446,13 @@ pub struct Addon {
     /// Wire name: `category`.
     ///
     /// Example: `monitor`
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
     /// The schema of the custom parameters of the component.
     ///
     /// Wire name: `config_schema`.
     ///
     /// Example: `{}`
-    pub config_schema: Option<String>,
+    pub config_schema: Option<::acs_runtime::CompactString>,
     /// Operations supported by the component. Valid values:
     ///
     /// *   Install
@@ -461,14 +461,14 @@ pub struct Addon {
     /// *   Uninstall
     ///
     /// Wire name: `supported_actions`.
-    pub supported_actions: Option<Vec<String>>,
+    pub supported_actions: Option<Vec<::acs_runtime::CompactString>>,
     /// Architectures supported by the component. Valid values:
     ///
     /// *   amd64
     /// *   arm64
     ///
     /// Wire name: `architecture`.
-    pub architecture: Option<Vec<String>>,
+    pub architecture: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for Addon {
     fn serialize<S: ::serde::Serializer>(
@@ -590,11 +590,11 @@ impl Addon {
         self.config_schema.as_deref()
     }
     /// `supported_actions`: empty when the service sent none.
-    pub fn supported_actions(&self) -> &[String] {
+    pub fn supported_actions(&self) -> &[::acs_runtime::CompactString] {
         self.supported_actions.as_deref().unwrap_or_default()
     }
     /// `architecture`: empty when the service sent none.
-    pub fn architecture(&self) -> &[String] {
+    pub fn architecture(&self) -> &[::acs_runtime::CompactString] {
         self.architecture.as_deref().unwrap_or_default()
     }
 }

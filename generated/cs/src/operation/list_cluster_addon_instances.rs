@@ -238,7 +238,7 @@ pub struct Addon {
     /// Wire name: `name`.
     ///
     /// Example: `coredns`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The status of the component. Valid values:
     ///
     /// *   active: The component is installed.
@@ -249,13 +249,13 @@ pub struct Addon {
     /// Wire name: `state`.
     ///
     /// Example: `active`
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// The version of the component.
     ///
     /// Wire name: `version`.
     ///
     /// Example: `v1.9.3.10-7dfca203-aliyun`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Addon {
     fn serialize<S: ::serde::Serializer>(

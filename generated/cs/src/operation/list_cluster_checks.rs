@@ -308,37 +308,37 @@ pub struct Check {
     /// Wire name: `check_id`.
     ///
     /// Example: `1697100584236600453-ce0da5a1d627e4e9e9f96cae8ad07****-clustercheck-lboto`
-    pub check_id: Option<String>,
+    pub check_id: Option<::acs_runtime::CompactString>,
     /// The check method.
     ///
     /// Wire name: `type`.
     ///
     /// Example: `ClusterUpgrade`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The status of the cluster check.
     ///
     /// Wire name: `status`.
     ///
     /// Example: `Succeeded`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The message that indicates the status of the cluster check task.
     ///
     /// Wire name: `message`.
     ///
     /// Example: `task succeed`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
     /// The time when the cluster check task was created.
     ///
     /// Wire name: `created_at`.
     ///
     /// Example: `2023-10-16T08:31:20.292030178Z`
-    pub created_at: Option<String>,
+    pub created_at: Option<::acs_runtime::CompactString>,
     /// The time when the cluster check task was completed.
     ///
     /// Wire name: `finished_at`.
     ///
     /// Example: `2023-10-16T08:35:20.292030178Z`
-    pub finished_at: Option<String>,
+    pub finished_at: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Check {
     fn serialize<S: ::serde::Serializer>(

@@ -275,13 +275,13 @@ pub struct ListClusterInspectReportsResponse {
     /// Wire name: `requestId`.
     ///
     /// Example: `49511F2D-D56A-5C24-B9AE-C8491E09B***`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The pagination token.
     ///
     /// Wire name: `nextToken`.
     ///
     /// Example: `405b99e5411f9a4e7148506e45`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The list of inspection reports.
     ///
     /// Wire name: `reports`.
@@ -376,7 +376,7 @@ pub struct Summary {
     /// Wire name: `code`.
     ///
     /// Example: `warning`
-    pub code: Option<String>,
+    pub code: Option<::acs_runtime::CompactString>,
     /// The number of items whose result is normal.
     ///
     /// Wire name: `normalCount`.
@@ -495,25 +495,25 @@ pub struct Report {
     /// Wire name: `reportId`.
     ///
     /// Example: `782df89346054a0000562063a6****`
-    pub report_id: Option<String>,
+    pub report_id: Option<::acs_runtime::CompactString>,
     /// The report start time.
     ///
     /// Wire name: `startTime`.
     ///
     /// Example: `2024-12-18T19:40:16.778333+08:00`
-    pub start_time: Option<String>,
+    pub start_time: Option<::acs_runtime::CompactString>,
     /// The report completion time.
     ///
     /// Wire name: `endTime`.
     ///
     /// Example: `2024-12-18T19:40:16.778333+08:00`
-    pub end_time: Option<String>,
+    pub end_time: Option<::acs_runtime::CompactString>,
     /// The inspection report status.
     ///
     /// Wire name: `status`.
     ///
     /// Example: `completed`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The inspection summary.
     ///
     /// Wire name: `summary`.

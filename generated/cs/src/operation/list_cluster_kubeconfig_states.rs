@@ -370,19 +370,19 @@ pub struct State {
     /// Wire name: `account_id`.
     ///
     /// Example: `22855*****************`
-    pub account_id: Option<String>,
+    pub account_id: Option<::acs_runtime::CompactString>,
     /// The logon name or role name of the RAM user.
     ///
     /// Wire name: `account_name`.
     ///
     /// Example: `tom`
-    pub account_name: Option<String>,
+    pub account_name: Option<::acs_runtime::CompactString>,
     /// The displayed name or role name of the RAM user.
     ///
     /// Wire name: `account_display_name`.
     ///
     /// Example: `tom`
-    pub account_display_name: Option<String>,
+    pub account_display_name: Option<::acs_runtime::CompactString>,
     /// The type of the account.
     ///
     /// *   RootAccount: Alibaba Cloud account.
@@ -392,7 +392,7 @@ pub struct State {
     /// Wire name: `account_type`.
     ///
     /// Example: `RamUser`
-    pub account_type: Option<String>,
+    pub account_type: Option<::acs_runtime::CompactString>,
     /// The status of the account.
     ///
     /// *   Active: The account is active.
@@ -402,13 +402,13 @@ pub struct State {
     /// Wire name: `account_state`.
     ///
     /// Example: `Active`
-    pub account_state: Option<String>,
+    pub account_state: Option<::acs_runtime::CompactString>,
     /// The expiration time of the client certificate for the kubeconfig file.
     ///
     /// Wire name: `cert_expire_time`.
     ///
     /// Example: `2027-07-15T01:32:20Z`
-    pub cert_expire_time: Option<String>,
+    pub cert_expire_time: Option<::acs_runtime::CompactString>,
     /// The status of the client certificate for the kubeconfig file.
     ///
     /// *   Unexpired: The certificate is not expired.
@@ -418,7 +418,7 @@ pub struct State {
     /// Wire name: `cert_state`.
     ///
     /// Example: `Expired`
-    pub cert_state: Option<String>,
+    pub cert_state: Option<::acs_runtime::CompactString>,
     /// Indicates whether the client certificate for the kubeconfig file can be revoked.
     ///
     /// Wire name: `revokable`.

@@ -343,9 +343,9 @@ impl ListOperationPlansForRegionResponse {
 #[non_exhaustive]
 pub struct StateReason {
     /// Wire name: `code`.
-    pub code: Option<String>,
+    pub code: Option<::acs_runtime::CompactString>,
     /// Wire name: `message`.
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for StateReason {
     fn serialize<S: ::serde::Serializer>(
@@ -414,23 +414,23 @@ pub struct Plan {
     /// Wire name: `plan_id`.
     ///
     /// Example: `P-655c9c127e0e6603ef00****`
-    pub plan_id: Option<String>,
+    pub plan_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c29ced64b3dfe4f33b57ca0aa9f68****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `created`.
     ///
     /// Example: `2023-11-21T20:01:22+08:00`
-    pub created: Option<String>,
+    pub created: Option<::acs_runtime::CompactString>,
     /// Wire name: `start_time`.
     ///
     /// Example: `2023-11-22T15:18:00+08:00`
-    pub start_time: Option<String>,
+    pub start_time: Option<::acs_runtime::CompactString>,
     /// Wire name: `end_time`.
     ///
     /// Example: `2023-11-22T18:00:00+08:00`
-    pub end_time: Option<String>,
+    pub end_time: Option<::acs_runtime::CompactString>,
     /// Wire name: `state`.
     ///
     /// Valid values: `Scheduled`, `Failed`, `ValidatingFailed`, `Executing`, `Canceled`, `Executed`.
@@ -454,11 +454,11 @@ pub struct Plan {
     /// Wire name: `target_id`.
     ///
     /// Example: `c29ced64b3dfe4f33b57ca0aa9f68****`
-    pub target_id: Option<String>,
+    pub target_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `task_id`.
     ///
     /// Example: `T-681ac448b23ced010600****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Plan {
     fn serialize<S: ::serde::Serializer>(

@@ -353,13 +353,13 @@ pub struct ListTagResourcesResponse {
     /// Wire name: `next_token`.
     ///
     /// Example: `c374bf4864448****`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `E368C761-F8F6-4A36-9B58-BD53D5CD0CEB`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The details of the queried labels and resources.
     ///
     /// Wire name: `tag_resources`.
@@ -461,25 +461,25 @@ pub struct TagResource {
     /// Wire name: `tag_key`.
     ///
     /// Example: `ack.aliyun.com`
-    pub tag_key: Option<String>,
+    pub tag_key: Option<::acs_runtime::CompactString>,
     /// The value of the label.
     ///
     /// Wire name: `tag_value`.
     ///
     /// Example: `c71cf3d796c374bf48644482cb0c3****`
-    pub tag_value: Option<String>,
+    pub tag_value: Option<::acs_runtime::CompactString>,
     /// The ID of the resource.
     ///
     /// Wire name: `resource_id`.
     ///
     /// Example: `i-xxx`
-    pub resource_id: Option<String>,
+    pub resource_id: Option<::acs_runtime::CompactString>,
     /// The type of the resource. For more information, see Labels.
     ///
     /// Wire name: `resource_type`.
     ///
     /// Example: `CLUSTER`
-    pub resource_type: Option<String>,
+    pub resource_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for TagResource {
     fn serialize<S: ::serde::Serializer>(

@@ -371,13 +371,13 @@ pub struct State {
     /// ```text
     /// c5b5e80b0b64a4bf6939d2d8fbbc5****
     /// ```
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The expiration date of the certificate used in a kubeconfig file. Format: the UTC time in the RFC3339 format.
     ///
     /// Wire name: `cert_expire_time`.
     ///
     /// Example: `2026-11-30T07:41:50Z`
-    pub cert_expire_time: Option<String>,
+    pub cert_expire_time: Option<::acs_runtime::CompactString>,
     /// The current status of the certificate used in a kubeconfig file. Valid values:
     ///
     /// *   Expired: The certificate is expired.
@@ -389,7 +389,7 @@ pub struct State {
     /// Wire name: `cert_state`.
     ///
     /// Example: `Unissued`
-    pub cert_state: Option<String>,
+    pub cert_state: Option<::acs_runtime::CompactString>,
     /// The status of the cluster. Valid values:
     ///
     /// *   `initial`: The cluster is being created.
@@ -406,7 +406,7 @@ pub struct State {
     /// Wire name: `cluster_state`.
     ///
     /// Example: `running`
-    pub cluster_state: Option<String>,
+    pub cluster_state: Option<::acs_runtime::CompactString>,
     /// The name of the cluster.
     ///
     /// The name must be 1 to 63 characters in length, and can contain digits, underscores (_), and hyphens (-). The name must start with a letter or number.
@@ -414,7 +414,7 @@ pub struct State {
     /// Wire name: `cluster_name`.
     ///
     /// Example: `cluster-demo`
-    pub cluster_name: Option<String>,
+    pub cluster_name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(

@@ -255,19 +255,19 @@ pub struct MigrateClusterResponse {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c8155823d057948c69a****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `20758A-585D-4A41-A9B2-28DA8F4F534F`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-62ccd14aacb8db06ca00****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for MigrateClusterResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -988,19 +988,19 @@ pub struct ModifyClusterResponse {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `cb95aa626a47740afbf6aa09****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `687C5BAA-D103-4993-884B-C35E4314****`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-5a54309c80282e39ea00****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ModifyClusterResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -525,19 +525,19 @@ pub struct ModifyClusterNodePoolResponse {
     /// Wire name: `task_id`.
     ///
     /// Example: `T-5fd211e924e1d00787000293`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
     /// The node pool ID.
     ///
     /// Wire name: `nodepool_id`.
     ///
     /// Example: `np737c3ac1ac684703b9e10673aa2c****`
-    pub nodepool_id: Option<String>,
+    pub nodepool_id: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `687C5BAA-D103-4993-884B-C35E4314****`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ModifyClusterNodePoolResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -385,19 +385,19 @@ pub struct ModifyNodePoolNodeConfigResponse {
     /// Wire name: `request_id`.
     ///
     /// Example: `D7631D83-6E98-1949-B665-766A62xxxxxx`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-5fd211e924e1d00787xxxxxx`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
     /// The node pool ID.
     ///
     /// Wire name: `nodepool_id`.
     ///
     /// Example: `np737c3ac1ac684703b9e10673aa2c****`
-    pub nodepool_id: Option<String>,
+    pub nodepool_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ModifyNodePoolNodeConfigResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -376,7 +376,7 @@ pub struct ModifyPolicyInstanceResponse {
     /// The list of policy instances that are updated.
     ///
     /// Wire name: `instances`.
-    pub instances: Option<Vec<String>>,
+    pub instances: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for ModifyPolicyInstanceResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -426,7 +426,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifyPolicyInstanceResponse {
 }
 impl ModifyPolicyInstanceResponse {
     /// `instances`: empty when the service sent none.
-    pub fn instances(&self) -> &[String] {
+    pub fn instances(&self) -> &[::acs_runtime::CompactString] {
         self.instances.as_deref().unwrap_or_default()
     }
 }

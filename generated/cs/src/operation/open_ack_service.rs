@@ -176,13 +176,13 @@ pub struct OpenAckServiceResponse {
     /// Wire name: `request_id`.
     ///
     /// Example: `20758A-585D-4A41-A9B2-28DA8F4F534F`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The ID of the order.
     ///
     /// Wire name: `order_id`.
     ///
     /// Example: `2067*******0374`
-    pub order_id: Option<String>,
+    pub order_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for OpenAckServiceResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -422,13 +422,13 @@ pub struct RemoveNodePoolNodesResponse {
     /// Wire name: `request_id`.
     ///
     /// Example: `A9891419-D125-4D89-AFCA-68846675E2F7`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-62a944794ee141074400****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for RemoveNodePoolNodesResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -339,13 +339,13 @@ pub struct RepairClusterNodePoolResponse {
     /// Wire name: `request_id`.
     ///
     /// Example: `db82195b-75a8-40e5-9be4-16f1829dc624`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The ID of the task.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-613b19bbd160ad4928000001`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for RepairClusterNodePoolResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -170,7 +170,7 @@ pub struct ResumeTaskResponse {
     /// Id of the request
     ///
     /// Wire name: `requestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ResumeTaskResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -310,13 +310,13 @@ pub struct RunClusterCheckResponse {
     /// Wire name: `request_id`.
     ///
     /// Example: `F04DF81D-5C12-1524-B36A-86E02526****`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The ID of the cluster check task.
     ///
     /// Wire name: `check_id`.
     ///
     /// Example: `1697100584236600453-ce0da5a1d627e4e9e9f96cae8ad07****-clustercheck-lboto`
-    pub check_id: Option<String>,
+    pub check_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for RunClusterCheckResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -213,19 +213,19 @@ pub struct RunClusterInspectResponse {
     /// Wire name: `reportId`.
     ///
     /// Example: `5d6557c983064c45bed62ab2a2119cc7`
-    pub report_id: Option<String>,
+    pub report_id: Option<::acs_runtime::CompactString>,
     /// The inspection task ID.
     ///
     /// Wire name: `taskId`.
     ///
     /// Example: `T-67d7ec016ce37c0106000***`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `requestId`.
     ///
     /// Example: `0AB4D067-4DD7-5471-B90A-FCC564BC3337`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for RunClusterInspectResponse {
     fn serialize<S: ::serde::Serializer>(

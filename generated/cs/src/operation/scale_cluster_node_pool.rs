@@ -255,7 +255,7 @@ pub struct ScaleClusterNodePoolResponse {
     /// Wire name: `task_id`.
     ///
     /// Example: `T-5faa48fb31b6b8078d00****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ScaleClusterNodePoolResponse {
     fn serialize<S: ::serde::Serializer>(

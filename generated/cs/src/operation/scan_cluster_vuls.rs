@@ -170,13 +170,13 @@ pub struct ScanClusterVulsResponse {
     /// Wire name: `request_id`.
     ///
     /// Example: `687C5BAA-D103-4993-884B-C35E4314A1E1`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-xascadasd*****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ScanClusterVulsResponse {
     fn serialize<S: ::serde::Serializer>(

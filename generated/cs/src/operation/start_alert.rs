@@ -261,7 +261,7 @@ pub struct StartAlertResponse {
     /// Wire name: `msg`.
     ///
     /// Example: `success`
-    pub msg: Option<String>,
+    pub msg: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for StartAlertResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -266,7 +266,7 @@ pub struct StopAlertResponse {
     /// Wire name: `msg`.
     ///
     /// Example: `Success`
-    pub msg: Option<String>,
+    pub msg: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for StopAlertResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -172,7 +172,7 @@ pub struct SyncClusterNodePoolResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2D69A58F-345C-4FDE-88E4-BF51894XXXXX`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for SyncClusterNodePoolResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -214,19 +214,19 @@ pub struct UnInstallClusterAddonsResponse {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c5b5e80b0b64a4bf6939d2d8fbbc5****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-66e39b39c0fdd001320005c0`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `74D1512F-67DA-54E8-99EA-4D50EB4898F4`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UnInstallClusterAddonsResponse {
     fn serialize<S: ::serde::Serializer>(

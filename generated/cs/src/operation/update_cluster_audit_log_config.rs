@@ -266,19 +266,19 @@ pub struct UpdateClusterAuditLogConfigResponse {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c93095129fc41463aa455d89444fd****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `48BD70F6-A7E6-543D-9F23-08DEB764C92E`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The ID of the task.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-5faa48fb31b6b8078d00****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UpdateClusterAuditLogConfigResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -305,7 +305,7 @@ pub struct UpdateClusterInspectConfigResponse {
     /// Wire name: `requestId`.
     ///
     /// Example: `49511F2D-D56A-5C24-B9AE-C8491E09B***`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UpdateClusterInspectConfigResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -350,7 +350,7 @@ pub struct UpdateContactGroupForAlertResponse {
     /// Wire name: `msg`.
     ///
     /// Example: `contact group illegal.`
-    pub msg: Option<String>,
+    pub msg: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UpdateContactGroupForAlertResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -342,23 +342,23 @@ pub struct UpdateResourcesDeleteProtectionResponse {
     /// Wire name: `requestId`.
     ///
     /// Example: `0527ac9a-c899-4341-a21a-xxxxxxxxx`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The namespace to which the resource belongs.
     ///
     /// Wire name: `namespace`.
     ///
     /// Example: `default`
-    pub namespace: Option<String>,
+    pub namespace: Option<::acs_runtime::CompactString>,
     /// The type of resource for which deletion protection is enabled or disabled.
     ///
     /// Wire name: `resource_type`.
     ///
     /// Example: `namespaces`
-    pub resource_type: Option<String>,
+    pub resource_type: Option<::acs_runtime::CompactString>,
     /// The list of resources whose deletion protection status is updated.
     ///
     /// Wire name: `resources`.
-    pub resources: Option<Vec<String>>,
+    pub resources: Option<Vec<::acs_runtime::CompactString>>,
     /// Indicates the status of deletion protection. A value of true indicates that deletion protection is enabled and a value of false indicates that deletion protection is disabled.
     ///
     /// Wire name: `protection`.
@@ -448,7 +448,7 @@ impl UpdateResourcesDeleteProtectionResponse {
         self.resource_type.as_deref()
     }
     /// `resources`: empty when the service sent none.
-    pub fn resources(&self) -> &[String] {
+    pub fn resources(&self) -> &[::acs_runtime::CompactString] {
         self.resources.as_deref().unwrap_or_default()
     }
     /// `protection`, if the service sent it.

@@ -380,19 +380,19 @@ pub struct UpgradeClusterResponse {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `c82e6987e2961451182edacd74faf****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// Task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-5faa48fb31b6b8078d00****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
     /// Request ID.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `0527ac9a-c899-4341-a21a-****`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UpgradeClusterResponse {
     fn serialize<S: ::serde::Serializer>(

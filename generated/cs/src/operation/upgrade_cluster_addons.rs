@@ -214,19 +214,19 @@ pub struct UpgradeClusterAddonsResponse {
     /// Wire name: `cluster_id`.
     ///
     /// Example: `cf4299b79b3e34226abfdc80a4bda****`
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `request_id`.
     ///
     /// Example: `bfd12953-31cb-42f1-8a36-7b80ec345094`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-62a944794ee141074400****`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UpgradeClusterAddonsResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -502,13 +502,13 @@ pub struct UpgradeClusterNodepoolResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2D69A58F-345C-4FDE-88E4-BF518944****`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The task ID.
     ///
     /// Wire name: `task_id`.
     ///
     /// Example: `T-5fd211e924e1d0078700xxxx`
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UpgradeClusterNodepoolResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -446,7 +446,7 @@ pub struct AnalyzeGitRepositoryResponse {
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AnalyzeGitRepositoryResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -525,9 +525,9 @@ impl AnalyzeGitRepositoryResponse {
 #[non_exhaustive]
 pub struct BuildFile {
     /// Wire name: `FileType`.
-    pub file_type: Option<String>,
+    pub file_type: Option<::acs_runtime::CompactString>,
     /// Wire name: `Paths`.
-    pub paths: Option<Vec<String>>,
+    pub paths: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for BuildFile {
     fn serialize<S: ::serde::Serializer>(
@@ -585,7 +585,7 @@ impl BuildFile {
         self.file_type.as_deref()
     }
     /// `Paths`: empty when the service sent none.
-    pub fn paths(&self) -> &[String] {
+    pub fn paths(&self) -> &[::acs_runtime::CompactString] {
         self.paths.as_deref().unwrap_or_default()
     }
 }
@@ -596,9 +596,9 @@ pub struct AnalysisResult {
     /// Wire name: `BuildFiles`.
     pub build_files: Option<Vec<BuildFile>>,
     /// Wire name: `BuildType`.
-    pub build_type: Option<String>,
+    pub build_type: Option<::acs_runtime::CompactString>,
     /// Wire name: `RuntimeType`.
-    pub runtime_type: Option<String>,
+    pub runtime_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AnalysisResult {
     fn serialize<S: ::serde::Serializer>(

@@ -305,7 +305,7 @@ pub struct ChangeResourceGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `0620E49F-B884-5F98-A834-69D72922E5CF`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ChangeResourceGroupResponse {
     fn serialize<S: ::serde::Serializer>(

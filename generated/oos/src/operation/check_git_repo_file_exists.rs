@@ -467,7 +467,7 @@ pub struct CheckGitRepoFileExistsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `A5320F1D-92D9-44BB-A416-5FC525ED6D57`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `FileExists`.
     ///
     /// Example: `true`

@@ -395,7 +395,7 @@ pub struct CheckGitRepositoryExistsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `AA9FA778-AE4B-55EC-81CC-C46BAF08A166`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `RepoExists`.
     ///
     /// Example: `true`

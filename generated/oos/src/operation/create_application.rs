@@ -490,7 +490,7 @@ pub struct CreateApplicationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `274917E8-8E74-5928-A82F-4940F52F7ACB`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the application.
     ///
     /// Wire name: `Application`.
@@ -671,31 +671,31 @@ pub struct Application {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The application name.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `Myapplication`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The time when the application was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The description of the application.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `application`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the application was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Application {
     fn serialize<S: ::serde::Serializer>(
@@ -761,7 +761,9 @@ impl<'de> ::serde::Deserialize<'de> for Application {
 }
 impl Application {
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `Name`, if the service sent it.

@@ -482,7 +482,7 @@ pub struct CreateApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `0E6BEBD3-7F9E-5878-834B-097633AB5F33`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the application group.
     ///
     /// Wire name: `ApplicationGroup`.
@@ -561,55 +561,55 @@ pub struct ApplicationGroup {
     /// Wire name: `CmsGroupId`.
     ///
     /// Example: `1245768`
-    pub cms_group_id: Option<String>,
+    pub cms_group_id: Option<::acs_runtime::CompactString>,
     /// The ID of the region in which the related sources reside.
     ///
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub deploy_region_id: Option<String>,
+    pub deploy_region_id: Option<::acs_runtime::CompactString>,
     /// The description of the application group.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the application group was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The key of the tag.
     ///
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    pub import_tag_key: Option<String>,
+    pub import_tag_key: Option<::acs_runtime::CompactString>,
     /// The application name.
     ///
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    pub application_name: Option<String>,
+    pub application_name: Option<::acs_runtime::CompactString>,
     /// The value of the tag.
     ///
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    pub import_tag_value: Option<String>,
+    pub import_tag_value: Option<::acs_runtime::CompactString>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyApplicationGroup`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The time when the application group was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ApplicationGroup {
     fn serialize<S: ::serde::Serializer>(

@@ -361,7 +361,7 @@ pub struct CreateChatConfigurationResponse {
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateChatConfigurationResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -436,13 +436,13 @@ pub struct ChatConfiguration {
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2024-05-28T11:29:14Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// Wire name: `Name`.
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2024-05-28T11:29:14Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ChatConfiguration {
     fn serialize<S: ::serde::Serializer>(

@@ -361,7 +361,7 @@ pub struct CreateDeployRevisionResponse {
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The revision created.
     ///
     /// Wire name: `Revision`.
@@ -432,19 +432,19 @@ impl CreateDeployRevisionResponse {
 #[non_exhaustive]
 pub struct Revision {
     /// Wire name: `ApplicationName`.
-    pub application_name: Option<String>,
+    pub application_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `DeployResourceType`.
-    pub deploy_resource_type: Option<String>,
+    pub deploy_resource_type: Option<::acs_runtime::CompactString>,
     /// Wire name: `Description`.
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// Wire name: `Hooks`.
-    pub hooks: Option<String>,
+    pub hooks: Option<::acs_runtime::CompactString>,
     /// Wire name: `Location`.
-    pub location: Option<String>,
+    pub location: Option<::acs_runtime::CompactString>,
     /// Wire name: `RevisionId`.
-    pub revision_id: Option<String>,
+    pub revision_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `RevisionType`.
-    pub revision_type: Option<String>,
+    pub revision_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Revision {
     fn serialize<S: ::serde::Serializer>(

@@ -534,7 +534,7 @@ pub struct CreateGitRepositoryResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `AA9FA778-AE4B-55EC-81CC-C46BAF08A166`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `GitRepo`.
     pub git_repo: Option<GitRepo>,
 }
@@ -605,19 +605,19 @@ pub struct GitRepo {
     /// Wire name: `FullName`.
     ///
     /// Example: `aliyun-computest/lingo`
-    pub full_name: Option<String>,
+    pub full_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `Description`.
     ///
     /// Example: `Test parameter for security testing`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// Wire name: `HtmlUrl`.
     ///
     /// Example: `https://github.com/alibaba/fastjson`
-    pub html_url: Option<String>,
+    pub html_url: Option<::acs_runtime::CompactString>,
     /// Wire name: `IsPrivate`.
     ///
     /// Example: `False`
-    pub is_private: Option<String>,
+    pub is_private: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GitRepo {
     fn serialize<S: ::serde::Serializer>(

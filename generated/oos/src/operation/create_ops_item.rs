@@ -745,7 +745,7 @@ pub struct CreateOpsItemResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `DA4F08D4-DA54-5407-84B9-108C71D75B17`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the O&M item.
     ///
     /// Wire name: `OpsItem`.
@@ -820,61 +820,61 @@ pub struct OpsItem {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The time when the O&M item was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2023-03-24T03:55Z`
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The description of the O&M item.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `OpsItem`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The ID of the O&M item.
     ///
     /// Wire name: `OpsItemId`.
     ///
     /// Example: `oi-dba9c6eec9254a4d87c1`
-    pub ops_item_id: Option<String>,
+    pub ops_item_id: Option<::acs_runtime::CompactString>,
     /// The time when the O&M item was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2023-03-24T03:55Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
     /// The title of the O&M item.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `ECS reboot is scheduled`
-    pub title: Option<String>,
+    pub title: Option<::acs_runtime::CompactString>,
     /// The state of the O&M item.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The severity level of the O&M item.
     ///
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    pub severity: Option<String>,
+    pub severity: Option<::acs_runtime::CompactString>,
     /// The category of the O&M item.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
     /// The source business of the O&M item.
     ///
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/ecs`
-    pub source: Option<String>,
+    pub source: Option<::acs_runtime::CompactString>,
     /// The priority of the O&M item.
     ///
     /// Wire name: `Priority`.
@@ -890,19 +890,19 @@ pub struct OpsItem {
     /// ```text
     /// \[{\n \\"priority\\":3,\n \\"type\\":\\"url\\",\n \\"url\\":\\"https://example..com\\",\n \\"description\\":\\"Specify a cross-zone high availability cluster. \\"\n}]
     /// ```
-    pub solutions: Option<String>,
+    pub solutions: Option<::acs_runtime::CompactString>,
     /// The ARNs of the associated resources.
     ///
     /// Wire name: `Resources`.
     ///
     /// Example: `[\"acs:oos:cn-hangzhou:1563457855438522:application/dingTest/applicationgroup/fltest\"]`
-    pub resources: Option<String>,
+    pub resources: Option<::acs_runtime::CompactString>,
     /// The attributes of the O&M item.
     ///
     /// Wire name: `Attributes`.
     ///
     /// Example: `{\"regionId\":\"cn-zhangjiakou\",\"appId\":\"992BKO1X75GRQ4E8\",\"instanceId\":\"i-8vbcymxagqsyyyjppbr4\",\"instance_name\":\"cdae\"}`
-    pub attributes: Option<String>,
+    pub attributes: Option<::acs_runtime::CompactString>,
     /// The user who created the O&M item.
     ///
     /// Wire name: `CreatedBy`.
@@ -912,7 +912,7 @@ pub struct OpsItem {
     /// ```text
     /// root(130900000)
     /// ```
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The user who last modified the O&M item.
     ///
     /// Wire name: `LastModifiedBy`.
@@ -922,13 +922,13 @@ pub struct OpsItem {
     /// ```text
     /// root(130900000)
     /// ```
-    pub last_modified_by: Option<String>,
+    pub last_modified_by: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for OpsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -1050,7 +1050,9 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
 }
 impl OpsItem {
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `UpdateDate`, if the service sent it.

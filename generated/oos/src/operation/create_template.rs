@@ -375,13 +375,13 @@ pub struct CreateTemplateResponse {
     /// Wire name: `TemplateType`.
     ///
     /// Example: `Private`
-    pub template_type: Option<String>,
+    pub template_type: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `20758A-585D-4A41-A9B2-28DA8F4F534F`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The metadata of the template.
     ///
     /// Wire name: `Template`.
@@ -468,73 +468,73 @@ pub struct Template {
     /// Wire name: `Hash`.
     ///
     /// Example: `4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4`
-    pub hash: Option<String>,
+    pub hash: Option<::acs_runtime::CompactString>,
     /// The time when the template was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The Alibaba Cloud account that last modified the information about the template.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The tags of the resources.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{     "k1":"v1",     "k2":"v2" }`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub template_name: Option<String>,
+    pub template_name: Option<::acs_runtime::CompactString>,
     /// The version of the template. The name of the version consists of the letter v and a number. The number starts from 1.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: Option<String>,
+    pub template_version: Option<::acs_runtime::CompactString>,
     /// The format of the template. The system automatically determines whether the format is JSON or YAML.
     ///
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `JSON`
-    pub template_format: Option<String>,
+    pub template_format: Option<::acs_runtime::CompactString>,
     /// The description of the template.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `Describe instances of given status`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The creator of the template.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(13090000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the template was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-94753d38`
-    pub template_id: Option<String>,
+    pub template_id: Option<::acs_runtime::CompactString>,
     /// Indicates whether the template was configured with a trigger.
     ///
     /// Wire name: `HasTrigger`.
@@ -546,7 +546,7 @@ pub struct Template {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Template {
     fn serialize<S: ::serde::Serializer>(
@@ -682,7 +682,9 @@ impl Template {
         self.updated_by.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `TemplateName`, if the service sent it.

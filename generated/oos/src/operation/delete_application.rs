@@ -288,7 +288,7 @@ pub struct DeleteApplicationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `37A9F0FD-51D0-58D5-B91F-DF570281556B`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteApplicationResponse {
     fn serialize<S: ::serde::Serializer>(

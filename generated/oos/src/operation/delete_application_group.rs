@@ -289,7 +289,7 @@ pub struct DeleteApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteApplicationGroupResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -205,11 +205,11 @@ pub struct DeleteChatConfigurationResponse {
     /// What the service says of the deletion.
     ///
     /// Wire name: `Content`.
-    pub content: Option<String>,
+    pub content: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteChatConfigurationResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -251,7 +251,7 @@ pub struct DeleteExecutionsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `491DF8C2-34C9-4679-9DB3-4C0F49B129AC`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteExecutionsResponse {
     fn serialize<S: ::serde::Serializer>(

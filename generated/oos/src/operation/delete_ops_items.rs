@@ -209,7 +209,7 @@ pub struct DeleteOpsItemsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteOpsItemsResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -207,7 +207,7 @@ pub struct DeleteParameterResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `C0D02BDF-77F6-49F2-95C9-8E87121D2979`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteParameterResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -207,7 +207,7 @@ pub struct DeletePatchBaselineResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `85197066-0209-5775-BBED-99DF9DA44E48`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeletePatchBaselineResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -209,7 +209,7 @@ pub struct DeleteSecretParameterResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `C0D02BDF-77F6-49F2-95C9-8E87121D1944`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteSecretParameterResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -260,7 +260,7 @@ pub struct DeleteStateConfigurationsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `12345B731-0FCE-48BA-8D42-605abcde`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteStateConfigurationsResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -249,7 +249,7 @@ pub struct DeleteTemplateResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2075899A-585D-4A41-A9B2-28DA8534F`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteTemplateResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -251,7 +251,7 @@ pub struct DeleteTemplatesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2075899A-585D-4A41-A9B2-28DA8534`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteTemplatesResponse {
     fn serialize<S: ::serde::Serializer>(

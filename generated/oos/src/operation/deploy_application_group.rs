@@ -323,7 +323,7 @@ pub struct DeployApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `8AF4800A-A316-589A-90C4-313B1FEEB084`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeployApplicationGroupResponse {
     fn serialize<S: ::serde::Serializer>(

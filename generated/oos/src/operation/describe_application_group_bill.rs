@@ -431,13 +431,13 @@ pub struct DescribeApplicationGroupBillResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `""`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `E897A1AB-4701-5B71-93AD-38FD703763A3`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
@@ -552,31 +552,31 @@ pub struct ApplicationGroupConsume {
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-0jl781czrhqey0s5zpsj`
-    pub instance_id: Option<String>,
+    pub instance_id: Option<::acs_runtime::CompactString>,
     /// The name of the instance.
     ///
     /// Wire name: `InstanceName`.
     ///
     /// Example: `test-`
-    pub instance_name: Option<String>,
+    pub instance_name: Option<::acs_runtime::CompactString>,
     /// The instance type.
     ///
     /// Wire name: `InstanceType`.
     ///
     /// Example: `ALIYUN::ECS::INSTANCE`
-    pub instance_type: Option<String>,
+    pub instance_type: Option<::acs_runtime::CompactString>,
     /// The time when the instance was created.
     ///
     /// Wire name: `CreationTime`.
     ///
     /// Example: `2023-06-10T06:00Z`
-    pub creation_time: Option<String>,
+    pub creation_time: Option<::acs_runtime::CompactString>,
     /// The status of instance.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Running`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The amount consumed by the instance.
     ///
     /// Wire name: `Amount`.
@@ -596,13 +596,13 @@ pub struct ApplicationGroupConsume {
     /// Wire name: `Performance`.
     ///
     /// Example: `"{\"mem\":\"6.82\",\"cpu\":\"0.55\"}"`
-    pub performance: Option<String>,
+    pub performance: Option<::acs_runtime::CompactString>,
     /// Optimization suggestions.
     ///
     /// Wire name: `Optimization`.
     ///
     /// Example: `1`
-    pub optimization: Option<String>,
+    pub optimization: Option<::acs_runtime::CompactString>,
     /// The peak type.
     ///
     /// Wire name: `PeakType`.

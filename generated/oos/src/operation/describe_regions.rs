@@ -211,7 +211,7 @@ pub struct DescribeRegionsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `469E79B1-90A3-4A57-B7C4-2FE0C8B5175E`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The details of the regions.
     ///
     /// Wire name: `Regions`.
@@ -286,19 +286,19 @@ pub struct Region {
     /// Wire name: `RegionEndpoint`.
     ///
     /// Example: `oos.cn-shenzhen.aliyuncs.com`
-    pub region_endpoint: Option<String>,
+    pub region_endpoint: Option<::acs_runtime::CompactString>,
     /// The name of the region.
     ///
     /// Wire name: `LocalName`.
     ///
     /// Example: `China (Shenzhen)`
-    pub local_name: Option<String>,
+    pub local_name: Option<::acs_runtime::CompactString>,
     /// The region ID.
     ///
     /// Wire name: `RegionId`.
     ///
     /// Example: `cn-shenzhen`
-    pub region_id: Option<String>,
+    pub region_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Region {
     fn serialize<S: ::serde::Serializer>(

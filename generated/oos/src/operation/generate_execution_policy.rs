@@ -324,19 +324,19 @@ pub struct GenerateExecutionPolicyResponse {
     /// Wire name: `Policy`.
     ///
     /// Example: `{}`
-    pub policy: Option<String>,
+    pub policy: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A07460-EBE7-47CA-9757-12CC4761D47A`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The policies that are missing.
     ///
     /// Wire name: `MissingPolicy`.
     ///
     /// Example: `[{'Action': ['ecs:DescribeInvocationResults', 'ecs:DescribeInstances', 'ecs:RunCommand', 'ecs:DescribeInvocations'], 'ServiceName': 'ecs', 'Resources': '*'}]`
-    pub missing_policy: Option<String>,
+    pub missing_policy: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GenerateExecutionPolicyResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -324,11 +324,11 @@ pub struct GenerateOpsItemResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `DA4F08D4-DA54-5407-84B9-108C71D75B17`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The O&M item list.
     ///
     /// Wire name: `OpsItemIds`.
-    pub ops_item_ids: Option<Vec<String>>,
+    pub ops_item_ids: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for GenerateOpsItemResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -386,7 +386,7 @@ impl GenerateOpsItemResponse {
         self.request_id.as_deref()
     }
     /// `OpsItemIds`: empty when the service sent none.
-    pub fn ops_item_ids(&self) -> &[String] {
+    pub fn ops_item_ids(&self) -> &[::acs_runtime::CompactString] {
         self.ops_item_ids.as_deref().unwrap_or_default()
     }
 }

@@ -208,7 +208,7 @@ pub struct GetApplicationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `51004B8A-6D9A-5ACB-9158-6C6794496AD0`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the application.
     ///
     /// Wire name: `Application`.
@@ -281,17 +281,17 @@ pub struct AlarmConfig {
     /// The alert contact list.
     ///
     /// Wire name: `ContactGroups`.
-    pub contact_groups: Option<Vec<String>>,
+    pub contact_groups: Option<Vec<::acs_runtime::CompactString>>,
     /// The ID of the alert template.
     ///
     /// Wire name: `TemplateIds`.
-    pub template_ids: Option<Vec<String>>,
+    pub template_ids: Option<Vec<::acs_runtime::CompactString>>,
     /// The health check URL of the application.
     ///
     /// Wire name: `HealthCheckUrl`.
     ///
     /// Example: `/api/health/`
-    pub health_check_url: Option<String>,
+    pub health_check_url: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AlarmConfig {
     fn serialize<S: ::serde::Serializer>(
@@ -357,11 +357,11 @@ impl<'de> ::serde::Deserialize<'de> for AlarmConfig {
 }
 impl AlarmConfig {
     /// `ContactGroups`: empty when the service sent none.
-    pub fn contact_groups(&self) -> &[String] {
+    pub fn contact_groups(&self) -> &[::acs_runtime::CompactString] {
         self.contact_groups.as_deref().unwrap_or_default()
     }
     /// `TemplateIds`: empty when the service sent none.
-    pub fn template_ids(&self) -> &[String] {
+    pub fn template_ids(&self) -> &[::acs_runtime::CompactString] {
         self.template_ids.as_deref().unwrap_or_default()
     }
     /// `HealthCheckUrl`, if the service sent it.
@@ -378,37 +378,37 @@ pub struct Application {
     /// Wire name: `Description`.
     ///
     /// Example: `Application`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the application was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The application name.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyApplication`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The time when the application was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
     /// The type of the application.
     ///
     /// Valid values:
@@ -440,7 +440,7 @@ pub struct Application {
     /// Wire name: `ApplicationType`.
     ///
     /// Example: `DingTalk`
-    pub application_type: Option<String>,
+    pub application_type: Option<::acs_runtime::CompactString>,
     /// The configurations of application alerts.
     ///
     /// Wire name: `AlarmConfig`.
@@ -450,13 +450,13 @@ pub struct Application {
     /// Wire name: `ServiceId`.
     ///
     /// Example: `service-79538e30e44541b699d8`
-    pub service_id: Option<String>,
+    pub service_id: Option<::acs_runtime::CompactString>,
     /// The source of application.
     ///
     /// Wire name: `ApplicationSource`.
     ///
     /// Example: `{"Platform":"gitee","Owner":"aliyun-computenest","RepoName":"aliyun-computenest/java-springboot-demo","Name":"java-springboot-demo"}`
-    pub application_source: Option<String>,
+    pub application_source: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Application {
     fn serialize<S: ::serde::Serializer>(
@@ -574,7 +574,9 @@ impl Application {
         self.resource_group_id.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `Name`, if the service sent it.

@@ -248,7 +248,7 @@ pub struct GetApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `92EA60ED-544D-55E9-93D9-237BE9976C0D`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the application group.
     ///
     /// Wire name: `ApplicationGroup`.
@@ -327,85 +327,85 @@ pub struct ApplicationGroup {
     /// Wire name: `CmsGroupId`.
     ///
     /// Example: `12345678`
-    pub cms_group_id: Option<String>,
+    pub cms_group_id: Option<::acs_runtime::CompactString>,
     /// The ID of the region in which you deploy the application group.
     ///
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub deploy_region_id: Option<String>,
+    pub deploy_region_id: Option<::acs_runtime::CompactString>,
     /// The description of the application group.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the application group was last modified.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The tag key.
     ///
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    pub import_tag_key: Option<String>,
+    pub import_tag_key: Option<::acs_runtime::CompactString>,
     /// The name of the application.
     ///
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    pub application_name: Option<String>,
+    pub application_name: Option<::acs_runtime::CompactString>,
     /// The tag value.
     ///
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    pub import_tag_value: Option<String>,
+    pub import_tag_value: Option<::acs_runtime::CompactString>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyApplicationGroup`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The time when the application group was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
     /// The configuration information of the application group.
     ///
     /// Wire name: `DeployParameters`.
     ///
     /// Example: `{       "TemplateURL": "https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json",       "Parameters": {         "ZoneId": "cn-hangzhou-k",         "ProjectName": "test",         "SystemDiskSize": 40,         "InstanceChargeType": "PostPaid",         "SecurityGroupId": "sg-bp1a4374akk63jl8tddy",         "VSwitchId": "vsw-bp1fcvc3zn0jrag86rrlm",         "SystemDiskCategory": "cloud_essd",         "InstancePassword": "******",         "InternetChargeType": "PayByTraffic",         "InstanceCount": 1,         "InternetMaxBandwidthOut": 0,         "VpcId": "vpc-bp1i99boyas8i8m9t3skp",         "EcsImageId": "centos_8_5_x64_20G_alibase_20211228.vhd",         "DataDiskSize": 100,         "EcsInstanceType": "ecs.s6-c1m4.small",         "DataDiskCategory": "cloud_efficiency",         "EnvironmentCommandId": "c-hz028fc3g031gcg"       }`
-    pub deploy_parameters: Option<String>,
+    pub deploy_parameters: Option<::acs_runtime::CompactString>,
     /// The state of the application group.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Created`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The state information of the application group.
     ///
     /// Wire name: `StatusReason`.
     ///
     /// Example: `Stack CREATE completed successfully`
-    pub status_reason: Option<String>,
+    pub status_reason: Option<::acs_runtime::CompactString>,
     /// The output of the deployment result.
     ///
     /// Wire name: `DeployOutputs`.
     ///
     /// Example: `{       "Outputs": [         {           "Description": "No description given",           "OutputKey": "InstanceIds"         }       ],       "StackId": "6ef4b860-f6e7-4145-8d22-f4a2a32363e1"     }   }`
-    pub deploy_outputs: Option<String>,
+    pub deploy_outputs: Option<::acs_runtime::CompactString>,
     /// The creation progress of the application instance.
     ///
     /// Wire name: `Progress`.
     ///
     /// Example: `100`
-    pub progress: Option<String>,
+    pub progress: Option<::acs_runtime::CompactString>,
     /// The hosted O&M configurations.
     ///
     /// Wire name: `OperationMetadata`.
@@ -415,21 +415,21 @@ pub struct ApplicationGroup {
     /// ```text
     /// {\\"PrometheusConfigMap\\":{\\"Template 1\\":{\\"EnablePrometheus\\":false}}}
     /// ```
-    pub operation_metadata: Option<String>,
+    pub operation_metadata: Option<::acs_runtime::CompactString>,
     /// The source of application.
     ///
     /// Wire name: `ApplicationSource`.
     ///
     /// Example: `{"Platform":"github","RepoName":"wenle/springboot-ecs-sourcecode-demo","Owner":"wenle","Branch":"main","CommitHash":"8559ff3ac7568fc7951ff63f841883ee3f06c6fe","CommitMessage":"Init computenest project"}`
-    pub application_source: Option<String>,
+    pub application_source: Option<::acs_runtime::CompactString>,
     /// Wire name: `ErrorType`.
-    pub error_type: Option<String>,
+    pub error_type: Option<::acs_runtime::CompactString>,
     /// Wire name: `ErrorDetail`.
-    pub error_detail: Option<String>,
+    pub error_detail: Option<::acs_runtime::CompactString>,
     /// Wire name: `DeployedRevisionIds`.
-    pub deployed_revision_ids: Option<String>,
+    pub deployed_revision_ids: Option<::acs_runtime::CompactString>,
     /// Wire name: `ExecutionId`.
-    pub execution_id: Option<String>,
+    pub execution_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ApplicationGroup {
     fn serialize<S: ::serde::Serializer>(

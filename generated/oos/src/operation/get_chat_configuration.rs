@@ -210,7 +210,7 @@ pub struct GetChatConfigurationResponse {
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GetChatConfigurationResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -283,25 +283,25 @@ impl GetChatConfigurationResponse {
 #[non_exhaustive]
 pub struct ChatConfiguration {
     /// Wire name: `Configuration`.
-    pub configuration: Option<String>,
+    pub configuration: Option<::acs_runtime::CompactString>,
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2024-05-28T11:29:14Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// Wire name: `Name`.
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// Wire name: `Outputs`.
-    pub outputs: Option<String>,
+    pub outputs: Option<::acs_runtime::CompactString>,
     /// Wire name: `RamRole`.
-    pub ram_role: Option<String>,
+    pub ram_role: Option<::acs_runtime::CompactString>,
     /// Wire name: `ResourceGroupId`.
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Type`.
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2024-05-28T11:29:14Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ChatConfiguration {
     fn serialize<S: ::serde::Serializer>(

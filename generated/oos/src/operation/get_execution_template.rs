@@ -212,13 +212,13 @@ pub struct GetExecutionTemplateResponse {
     /// Wire name: `Content`.
     ///
     /// Example: `"{\n \"FormatVersion\": \"OOS-2019-06-01\",\n \"Parameters\": {\n \"Status\": {\n \"Type\": \"String\",\n \"Description\": \"(Required) The ID of the ECS instance.\"\n }\n },\n \"Tasks\": [\n {\n \"Name\": \"bar\",\n \"Properties\": {\n \"Parameters\": {\n \"Status\": \"{{ Status }}\"\n },\n \"API\": \"DescribeInstances\",\n \"Service\": \"Ecs\"\n },\n \"Action\": \"acs::ExecuteAPI\",\n \"Outputs\": {\n \"InstanceIds\", {\n \"ValueSelector\": \".Instances.Instance[].InstanceId\",\n \"Type\": \"List\"\n }\n }\n }\n ],\n \"Outputs\": {\n \"InstanceIds\": {\n \"Value\": \" {{ bar.InstanceIds }} \",\n \"Type\": \"List\"\n }\n }\n}\n"`
-    pub content: Option<String>,
+    pub content: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A60-EBE7-47CA-9757-12C1D47A`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The metadata of the template.
     ///
     /// Wire name: `Template`.
@@ -301,73 +301,73 @@ pub struct Template {
     /// Wire name: `Hash`.
     ///
     /// Example: `4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4`
-    pub hash: Option<String>,
+    pub hash: Option<::acs_runtime::CompactString>,
     /// The time when the template was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who last updated the template.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(13090000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"k2","k2":"v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub template_name: Option<String>,
+    pub template_name: Option<::acs_runtime::CompactString>,
     /// The version of the template. The name of the version consists of the letter v and a number. The number starts from 1.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: Option<String>,
+    pub template_version: Option<::acs_runtime::CompactString>,
     /// The format of the template. The system automatically determines whether the format is JSON or YAML.
     ///
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `JSON`
-    pub template_format: Option<String>,
+    pub template_format: Option<::acs_runtime::CompactString>,
     /// The description of the template.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `Get status of instances`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The creator of the template.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(13090000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the template was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-94753d4d828d38`
-    pub template_id: Option<String>,
+    pub template_id: Option<::acs_runtime::CompactString>,
     /// The share type of the template. The share type of a user-created template is **Private**.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Template {
     fn serialize<S: ::serde::Serializer>(
@@ -491,7 +491,9 @@ impl Template {
         self.updated_by.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `TemplateName`, if the service sent it.

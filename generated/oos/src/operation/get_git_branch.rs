@@ -390,7 +390,7 @@ pub struct GetGitBranchResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `AA9FA778-AE4B-55EC-81CC-C46BAF08A166`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GetGitBranchResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -461,13 +461,13 @@ pub struct Commit {
     /// Wire name: `Sha`.
     ///
     /// Example: `51417755`
-    pub sha: Option<String>,
+    pub sha: Option<::acs_runtime::CompactString>,
     /// git commit message
     ///
     /// Wire name: `Message`.
     ///
     /// Example: `OK`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Commit {
     fn serialize<S: ::serde::Serializer>(

@@ -350,15 +350,15 @@ pub struct GetGitRepositoryResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `13B71887-D215-53B5-8818-4D3190604B26`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Description`.
     ///
     /// Example: `FASTJSON 2.0.x has been released, faster and more secure, recommend you upgrade.`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// Wire name: `HtmlUrl`.
     ///
     /// Example: `https://github.com/alibaba/fastjson`
-    pub html_url: Option<String>,
+    pub html_url: Option<::acs_runtime::CompactString>,
     /// Wire name: `IsPrivate`.
     ///
     /// Example: `False`

@@ -352,19 +352,19 @@ pub struct GetInventorySchemaResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfh8MVLQI9AuKGACLgjbsXbWs-Mna47IDM6tr6wK7TZ1`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `89117642-7167-4F4D-B7F1-876582279E3E`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `1`
-    pub max_results: Option<String>,
+    pub max_results: Option<::acs_runtime::CompactString>,
     /// The detailed configurations of the configuration list.
     ///
     /// Wire name: `Schemas`.
@@ -467,13 +467,13 @@ pub struct Attribute {
     /// Wire name: `Name`.
     ///
     /// Example: `ApplicationType`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The data type of the property.
     ///
     /// Wire name: `DataType`.
     ///
     /// Example: `STRING`
-    pub data_type: Option<String>,
+    pub data_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Attribute {
     fn serialize<S: ::serde::Serializer>(
@@ -544,13 +544,13 @@ pub struct Schema {
     /// Wire name: `Version`.
     ///
     /// Example: `1.0`
-    pub version: Option<String>,
+    pub version: Option<::acs_runtime::CompactString>,
     /// The name of the configuration list.
     ///
     /// Wire name: `TypeName`.
     ///
     /// Example: `ACS:Application`
-    pub type_name: Option<String>,
+    pub type_name: Option<::acs_runtime::CompactString>,
     /// The properties of the configuration list.
     ///
     /// Wire name: `Attributes`.

@@ -210,7 +210,7 @@ pub struct GetOpsItemResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `8BED4C16-BD30-5E27-94D4-7EBCCECF70C1`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the O&M item.
     ///
     /// Wire name: `OpsItem`.
@@ -289,13 +289,13 @@ pub struct OpsItem {
     /// ```text
     /// oi-d52b08695e2b46ae8413
     /// ```
-    pub ops_item_id: Option<String>,
+    pub ops_item_id: Option<::acs_runtime::CompactString>,
     /// The time when the O&M item was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2023-04-10T06:15Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
     /// The time when the O&M item was updated.
     ///
     /// Wire name: `UpdateDate`.
@@ -305,37 +305,37 @@ pub struct OpsItem {
     /// ```text
     /// 2023-04-10T06:15Z
     /// ```
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The title of the O&M item.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `test`
-    pub title: Option<String>,
+    pub title: Option<::acs_runtime::CompactString>,
     /// The status of the O&M item.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Open`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The severity level of the O&M item.
     ///
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    pub severity: Option<String>,
+    pub severity: Option<::acs_runtime::CompactString>,
     /// The category of the O&M item.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
     /// The source business of the O&M item.
     ///
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/appManager`
-    pub source: Option<String>,
+    pub source: Option<::acs_runtime::CompactString>,
     /// The priority of the O&M item.
     ///
     /// Wire name: `Priority`.
@@ -347,7 +347,7 @@ pub struct OpsItem {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"K1":"V1"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The solutions to the O&M item.
     ///
     /// Wire name: `Solutions`.
@@ -355,19 +355,19 @@ pub struct OpsItem {
     /// The Alibaba Cloud Resource Names (ARNs) of the associated resources.
     ///
     /// Wire name: `Resources`.
-    pub resources: Option<Vec<String>>,
+    pub resources: Option<Vec<::acs_runtime::CompactString>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-aekzxkofnlxtn2i`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The description.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test-update`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The user who created the O&M item.
     ///
     /// Wire name: `CreateBy`.
@@ -377,13 +377,13 @@ pub struct OpsItem {
     /// ```text
     /// root(130900000)
     /// ```
-    pub create_by: Option<String>,
+    pub create_by: Option<::acs_runtime::CompactString>,
     /// The user who last modified the O&M item.
     ///
     /// Wire name: `LastModifiedBy`.
     ///
     /// Example: `modifiedBy`
-    pub last_modified_by: Option<String>,
+    pub last_modified_by: Option<::acs_runtime::CompactString>,
     /// The information about the attributes of the O&M item.
     ///
     /// Wire name: `Attributes`.
@@ -551,7 +551,9 @@ impl OpsItem {
         self.priority
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `Solutions`: empty when the service sent none.
@@ -559,7 +561,7 @@ impl OpsItem {
         self.solutions.as_deref().unwrap_or_default()
     }
     /// `Resources`: empty when the service sent none.
-    pub fn resources(&self) -> &[String] {
+    pub fn resources(&self) -> &[::acs_runtime::CompactString] {
         self.resources.as_deref().unwrap_or_default()
     }
     /// `ResourceGroupId`, if the service sent it.

@@ -212,11 +212,11 @@ pub struct GetParametersResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2597E94B-5346-42D1-BB58-D3333EDD0975`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Invalid parameters.
     ///
     /// Wire name: `InvalidParameters`.
-    pub invalid_parameters: Option<Vec<String>>,
+    pub invalid_parameters: Option<Vec<::acs_runtime::CompactString>>,
     /// The information about the common parameters.
     ///
     /// Wire name: `Parameters`.
@@ -288,7 +288,7 @@ impl GetParametersResponse {
         self.request_id.as_deref()
     }
     /// `InvalidParameters`: empty when the service sent none.
-    pub fn invalid_parameters(&self) -> &[String] {
+    pub fn invalid_parameters(&self) -> &[::acs_runtime::CompactString] {
         self.invalid_parameters.as_deref().unwrap_or_default()
     }
     /// `Parameters`: empty when the service sent none.
@@ -305,61 +305,61 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `StringList`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The time when the parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-10-22T03:30:45Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who updated the common parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The value of the common parameter.
     ///
     /// Wire name: `Value`.
     ///
     /// Example: `parameter,parameter1`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
     /// The description of the common parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `parameter`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The constraints of the common parameter.
     ///
     /// Wire name: `Constraints`.
     ///
     /// Example: `{\"MaxLength\": 2}`
-    pub constraints: Option<String>,
+    pub constraints: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The user who created the common parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the common parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-10-22T03:30:45Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The version number of the common parameter.
     ///
     /// Wire name: `ParameterVersion`.
@@ -371,19 +371,19 @@ pub struct Parameter {
     /// Wire name: `Name`.
     ///
     /// Example: `MyParameter`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The ID of the common parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-7cdc0000000000000000`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The share type of the common parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Parameter {
     fn serialize<S: ::serde::Serializer>(
@@ -511,7 +511,9 @@ impl Parameter {
         self.updated_by.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `Value`, if the service sent it.

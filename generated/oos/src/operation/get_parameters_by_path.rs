@@ -345,13 +345,13 @@ pub struct GetParametersByPathResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `25156E99-7437-4590-AA58-2ACA17DE405C`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The total number of returned entries.
     ///
     /// Wire name: `TotalCount`.
@@ -474,49 +474,49 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `StringList`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The time when the common parameter was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-10-21T04:03:12Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who updated the common parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The value of the common parameter.
     ///
     /// Wire name: `Value`.
     ///
     /// Example: `"parameter1,parameter2"`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
     /// The description of the common parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `parameter`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The constraints of the common parameter.
     ///
     /// Wire name: `Constraints`.
     ///
     /// Example: `{\"MaxLength\": 2}`
-    pub constraints: Option<String>,
+    pub constraints: Option<::acs_runtime::CompactString>,
     /// The user who created the common parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the common parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-10-21T04:03:12Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The version number of the common parameter.
     ///
     /// Wire name: `ParameterVersion`.
@@ -528,25 +528,25 @@ pub struct Parameter {
     /// Wire name: `Name`.
     ///
     /// Example: `myParameter`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The ID of the common parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-7cdc0000000000000000`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The share type of the common parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
     /// The tags added to the common parameters.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for Parameter {
     fn serialize<S: ::serde::Serializer>(
@@ -708,7 +708,9 @@ impl Parameter {
         self.share_type.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
 }

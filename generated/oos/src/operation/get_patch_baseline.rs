@@ -208,7 +208,7 @@ pub struct GetPatchBaselineResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2C630E64-7273-57AC-A598-1B2B8B35CEA5`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The details of the patch baseline.
     ///
     /// Wire name: `PatchBaseline`.
@@ -287,7 +287,7 @@ pub struct PatchBaseline {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `Windows`
-    pub operation_system: Option<String>,
+    pub operation_system: Option<::acs_runtime::CompactString>,
     /// Indicates whether the patch baseline is set as the default patch baseline.
     ///
     /// Wire name: `IsDefault`.
@@ -299,69 +299,69 @@ pub struct PatchBaseline {
     /// Wire name: `Description`.
     ///
     /// Example: `UpdatePatchBaseline`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the patch baseline was last modified.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-08T07:26:38Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who last modified the patch baseline.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The creator of the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the patch baseline was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T03:42:56Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MypatchBaseline`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The rules of scanning and installing patches for the specified operating system.
     ///
     /// Wire name: `ApprovalRules`.
     ///
     /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
-    pub approval_rules: Option<String>,
+    pub approval_rules: Option<::acs_runtime::CompactString>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `pb-445340b5c6504a85a300`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The share type of the patch baseline.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
     /// The rejected patches.
     ///
     /// Wire name: `RejectedPatches`.
-    pub rejected_patches: Option<Vec<String>>,
+    pub rejected_patches: Option<Vec<::acs_runtime::CompactString>>,
     /// The action of the rejected patch.
     ///
     /// Wire name: `RejectedPatchesAction`.
     ///
     /// Example: `ALLOW_AS_DEPENDENCY`
-    pub rejected_patches_action: Option<String>,
+    pub rejected_patches_action: Option<::acs_runtime::CompactString>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    pub approved_patches: Option<Vec<String>>,
+    pub approved_patches: Option<Vec<::acs_runtime::CompactString>>,
     /// Indicates whether the approved patch involves updates other than security-related updates.
     ///
     /// Wire name: `ApprovedPatchesEnableNonSecurity`.
@@ -371,17 +371,17 @@ pub struct PatchBaseline {
     /// The patch source configurations.
     ///
     /// Wire name: `Sources`.
-    pub sources: Option<Vec<String>>,
+    pub sources: Option<Vec<::acs_runtime::CompactString>>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmzmhzoaad5oq`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for PatchBaseline {
     fn serialize<S: ::serde::Serializer>(
@@ -597,7 +597,7 @@ impl PatchBaseline {
         self.share_type.as_deref()
     }
     /// `RejectedPatches`: empty when the service sent none.
-    pub fn rejected_patches(&self) -> &[String] {
+    pub fn rejected_patches(&self) -> &[::acs_runtime::CompactString] {
         self.rejected_patches.as_deref().unwrap_or_default()
     }
     /// `RejectedPatchesAction`, if the service sent it.
@@ -605,7 +605,7 @@ impl PatchBaseline {
         self.rejected_patches_action.as_deref()
     }
     /// `ApprovedPatches`: empty when the service sent none.
-    pub fn approved_patches(&self) -> &[String] {
+    pub fn approved_patches(&self) -> &[::acs_runtime::CompactString] {
         self.approved_patches.as_deref().unwrap_or_default()
     }
     /// `ApprovedPatchesEnableNonSecurity`, if the service sent it.
@@ -613,11 +613,13 @@ impl PatchBaseline {
         self.approved_patches_enable_non_security
     }
     /// `Sources`: empty when the service sent none.
-    pub fn sources(&self) -> &[String] {
+    pub fn sources(&self) -> &[::acs_runtime::CompactString] {
         self.sources.as_deref().unwrap_or_default()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `ResourceGroupId`, if the service sent it.

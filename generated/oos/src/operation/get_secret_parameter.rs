@@ -285,7 +285,7 @@ pub struct GetSecretParameterResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `7F14FB7C-C9BE-44AE-92ED-21ACC02FBFD2`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the encryption parameter.
     ///
     /// Wire name: `Parameter`.
@@ -360,67 +360,67 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The time when the encryption parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-09-01T09:35:17Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who updated the encryption parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The ID of the key of Key Management Service (KMS) that is used for encryption.
     ///
     /// Wire name: `KeyId`.
     ///
     /// Example: `80e9409f-78fa-42ab-84bd-83f40c******`
-    pub key_id: Option<String>,
+    pub key_id: Option<::acs_runtime::CompactString>,
     /// The tags of the parameter.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The value of the encryption parameter.
     ///
     /// Wire name: `Value`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `SecretParameter`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
     /// The description of the encryption parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `SecretParameter`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The constraints of the encryption parameter.
     ///
     /// Wire name: `Constraints`.
     ///
     /// Example: `'{''AllowedValues":["secretparameter"],"AllowedPattern":".*","MinLength":0,"MaxLength":20}'`
-    pub constraints: Option<String>,
+    pub constraints: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The user who created the encryption parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the encryption parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-09-01T09:28:47Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The version number of the encryption parameter.
     ///
     /// Wire name: `ParameterVersion`.
@@ -432,25 +432,25 @@ pub struct Parameter {
     /// Wire name: `Name`.
     ///
     /// Example: `MySecretParameter`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The ID of the encryption parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-14ed150fdcd048xxxxxx`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The share type of the encryption parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
     /// The instance ID of the KMS instance.
     ///
     /// Wire name: `DKMSInstanceId`.
     ///
     /// Example: `kst-hzz****`
-    pub dkms_instance_id: Option<String>,
+    pub dkms_instance_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Parameter {
     fn serialize<S: ::serde::Serializer>(
@@ -594,7 +594,9 @@ impl Parameter {
         self.key_id.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `Value`, if the service sent it.

@@ -254,11 +254,11 @@ pub struct GetSecretParametersResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `A5320F1D-92D9-44BB-A416-5FC525ED6D57`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Invalid encryption parameter.
     ///
     /// Wire name: `InvalidParameters`.
-    pub invalid_parameters: Option<Vec<String>>,
+    pub invalid_parameters: Option<Vec<::acs_runtime::CompactString>>,
     /// The information about the encryption parameter.
     ///
     /// Wire name: `Parameters`.
@@ -330,7 +330,7 @@ impl GetSecretParametersResponse {
         self.request_id.as_deref()
     }
     /// `InvalidParameters`: empty when the service sent none.
-    pub fn invalid_parameters(&self) -> &[String] {
+    pub fn invalid_parameters(&self) -> &[::acs_runtime::CompactString] {
         self.invalid_parameters.as_deref().unwrap_or_default()
     }
     /// `Parameters`: empty when the service sent none.
@@ -347,67 +347,67 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The time when the encryption parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-10-22T03:11:13Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who updated the encryption parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The ID of the key.
     ///
     /// Wire name: `KeyId`.
     ///
     /// Example: `ssh-bp67acfmxazb4p****`
-    pub key_id: Option<String>,
+    pub key_id: Option<::acs_runtime::CompactString>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The value of the encryption parameter.
     ///
     /// Wire name: `Value`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `secretParameter,secretParameter1`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
     /// The description of the encryption parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `secretParameter`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The constraints of the encryption parameter.
     ///
     /// Wire name: `Constraints`.
     ///
     /// Example: `{\"AllowedValues\": [\"test\"]}`
-    pub constraints: Option<String>,
+    pub constraints: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The user who created the encryption parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the encryption parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-10-22T03:11:13Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The version number of the encryption parameter.
     ///
     /// Wire name: `ParameterVersion`.
@@ -419,19 +419,19 @@ pub struct Parameter {
     /// Wire name: `Name`.
     ///
     /// Example: `MySecretParameter`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The ID of the encryption parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-7cdc0000000000000000`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The share type of the encryption parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Parameter {
     fn serialize<S: ::serde::Serializer>(
@@ -567,7 +567,9 @@ impl Parameter {
         self.key_id.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `Value`, if the service sent it.

@@ -393,13 +393,13 @@ pub struct GetSecretParametersByPathResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `25156E99-7437-4590-AA58-2ACA17DE405C`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The total number of returned entries.
     ///
     /// Wire name: `TotalCount`.
@@ -522,55 +522,55 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The time when the encryption parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-10-21T06:22:48Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who updated the encryption parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The ID of the key.
     ///
     /// Wire name: `KeyId`.
     ///
     /// Example: `090xxbex-xexx-xxxx-axfc-ddxxcxxxxcex`
-    pub key_id: Option<String>,
+    pub key_id: Option<::acs_runtime::CompactString>,
     /// The value of the encryption parameter.
     ///
     /// Wire name: `Value`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `secretParameter`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
     /// The description of the encryption parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `secretParameter`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The constraints of the encryption parameter.
     ///
     /// Wire name: `Constraints`.
     ///
     /// Example: `{\"AllowedPattern\": \"^[a-g]*$\"}`
-    pub constraints: Option<String>,
+    pub constraints: Option<::acs_runtime::CompactString>,
     /// The user who created the encryption parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the encryption parameter was updated.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-10-21T06:22:48Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The version number of the encryption parameter.
     ///
     /// Wire name: `ParameterVersion`.
@@ -582,19 +582,19 @@ pub struct Parameter {
     /// Wire name: `Name`.
     ///
     /// Example: `mySecretParameter`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The ID of the encryption parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-7cdc0000000000000000`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The share type of the encryption parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Parameter {
     fn serialize<S: ::serde::Serializer>(

@@ -170,7 +170,7 @@ pub struct GetServiceSettingsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `9F755DC9-C0CF-4598-B2E3-2CC763F18CB2`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information of service settings.
     ///
     /// Wire name: `ServiceSettings`.
@@ -249,13 +249,13 @@ pub struct ServiceSetting {
     /// Wire name: `DeliveryOssBucketName`.
     ///
     /// Example: `OssBucketName`
-    pub delivery_oss_bucket_name: Option<String>,
+    pub delivery_oss_bucket_name: Option<::acs_runtime::CompactString>,
     /// The key prefix of OSS to deliver.
     ///
     /// Wire name: `DeliveryOssKeyPrefix`.
     ///
     /// Example: `oos/execution`
-    pub delivery_oss_key_prefix: Option<String>,
+    pub delivery_oss_key_prefix: Option<::acs_runtime::CompactString>,
     /// Whether to enable OSS delivery.
     ///
     /// Wire name: `DeliveryOssEnabled`.
@@ -273,13 +273,13 @@ pub struct ServiceSetting {
     /// Wire name: `DeliverySlsProjectName`.
     ///
     /// Example: `SlsProjectName`
-    pub delivery_sls_project_name: Option<String>,
+    pub delivery_sls_project_name: Option<::acs_runtime::CompactString>,
     /// The id of RDC Enterprise.
     ///
     /// Wire name: `RdcEnterpriseId`.
     ///
     /// Example: `RdcEnterpriseId`
-    pub rdc_enterprise_id: Option<String>,
+    pub rdc_enterprise_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ServiceSetting {
     fn serialize<S: ::serde::Serializer>(

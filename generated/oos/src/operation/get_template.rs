@@ -248,13 +248,13 @@ pub struct GetTemplateResponse {
     /// Wire name: `Content`.
     ///
     /// Example: `"FormatVersion: OOS-2019-06-01\nDescription:\n  en:  Creates an ECS image\n  zh-cn: 创建一个ECS镜像\n  name-en: Create Image\n  name-zh-cn: 创建镜像\n  categories:\n    - image_manage\n    - application_manage\nParameters:\n  regionId:\n    Type: String\n    Label:\n      en: RegionId\n      zh-cn: 地域ID\n    AssociationProperty: RegionId\n    Default: '{{ ACS::RegionId }}'\n  instanceId:\n    Label:\n      en: InstanceId\n      zh-cn: ECS实例ID\n    Type: String\n    AssociationProperty: ALIYUN::ECS::Instance::InstanceId\n    AssociationPropertyMetadata:\n      RegionId: regionId\n  imageName:\n    Label:\n      en: ImageName\n      zh-cn: 新镜像的名称\n    Type: String\n    Description:\n      en: <p class=\"p\">Note:</p> <ul class=\"ul\"> <li class=\"li\">Length is 2~128 English or Chinese characters</li> <li class=\"li\"><font color='red'>must start with big or small letters or Chinese, not http:// and https://. </font></li> <li class=\"li\">Can contain numbers, colons (:), underscores (_), or dashes (-). </li> </ul>\n      zh-cn: <p class=\"p\">注意：</p> <ul class=\"ul\"> <li class=\"li\">长度为2~128个英文或中文字符</li> <li class=\"li\"><font color='red'>必须以大小字母或中文开头，不能以http://和https://开头。</font></li> <li class=\"li\">可以包含数字、半角冒号（:）、下划线（_）或者短划线（-）。</li> </ul>\n  tags:\n    Label:\n      en: Tags\n      zh-cn: 镜像标签\n    Type: Json\n    AssociationProperty: Tags\n    AssociationPropertyMetadata:\n      ShowSystem: false\n    Default: []\n  OOSAssumeRole:\n    Label:\n      en: OOSAssumeRole\n      zh-cn: OOS扮演的RAM角色\n    Type: String\n    Default: OOSServiceRole\nRamRole: '{{ OOSAssumeRole }}'\nTasks:\n- Name: createImage\n  Action: ACS::ECS::CreateImage\n  Description:\n    en: Create new image with the specified image name and instance ID\n    zh-cn: 通过指定实例ID和镜像名称创建新的镜像\n  Properties:\n    regionId: '{{ regionId }}'\n    imageName: '{{ imageName }}__on_{{ ACS::ExecutionId }}_at_{{ Acs::CurrentDate }}'\n    instanceId: '{{ instanceId }}'\n    tags: '{{tags}}'\n  Outputs:\n    imageId:\n      ValueSelector: imageId\n      Type: String\nOutputs:\n  imageId:\n    Type: String\n    Value: '{{ createImage.imageId }}'\nMetadata:\n  ALIYUN::OOS::Interface:\n    ParameterGroups:\n      - Parameters:\n          - regionId\n          - instanceId\n        Label:\n          default:\n            zh-cn: 选择实例\n            en: Select Ecs Instances\n      - Parameters:\n          - imageName\n          - tags\n        Label:\n          default:\n            zh-cn: 镜像设置\n            en: Image Configure\n      - Parameters:\n          - OOSAssumeRole\n        Label:\n          default:\n            zh-cn: 高级选项\n            en: Control Options"`
-    pub content: Option<String>,
+    pub content: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `5BBE2663-A18E-5261-9BBB-F4832F5294D9`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The metadata of the template.
     ///
     /// Wire name: `Template`.
@@ -337,85 +337,85 @@ pub struct Template {
     /// Wire name: `Hash`.
     ///
     /// Example: `40fb5e3e08ef6c8a499ff7cd8441194f518028ad08338a84cb70c023a64576f1`
-    pub hash: Option<String>,
+    pub hash: Option<::acs_runtime::CompactString>,
     /// The time when the template was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2022-04-26T08:37:07Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who last updated the template.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `ACS`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The type of the template.
     ///
     /// Wire name: `TemplateType`.
     ///
     /// Example: `Automation`
-    pub template_type: Option<String>,
+    pub template_type: Option<::acs_runtime::CompactString>,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"k2","k2":"v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-CreateImage`
-    pub template_name: Option<String>,
+    pub template_name: Option<::acs_runtime::CompactString>,
     /// The version of the template. The name of the version consists of the letter v and a number. The number starts from 1.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v15`
-    pub template_version: Option<String>,
+    pub template_version: Option<::acs_runtime::CompactString>,
     /// The format of the template. The system automatically determines whether the format is JSON or YAML.
     ///
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `YAML`
-    pub template_format: Option<String>,
+    pub template_format: Option<::acs_runtime::CompactString>,
     /// The description of the template.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `"{\"en\": \"Creates an ECS image\", \"zh-cn\": \"创建一个ECS镜像\", \"name-en\": \"Create Image\", \"name-zh-cn\": \"创建镜像\", \"categories\": [\"image_manage\", \"application_manage\"]}"`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The creator of the template.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `ACS`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the template was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The name of the version of the template.
     ///
     /// Wire name: `VersionName`.
     ///
     /// Example: `version15`
-    pub version_name: Option<String>,
+    pub version_name: Option<::acs_runtime::CompactString>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-4bdb1745c171401883a2`
-    pub template_id: Option<String>,
+    pub template_id: Option<::acs_runtime::CompactString>,
     /// Indicates whether the template was configured with a trigger.
     ///
     /// Wire name: `HasTrigger`.
@@ -427,9 +427,9 @@ pub struct Template {
     /// Wire name: `ShareType`.
     ///
     /// Example: `Public`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
     /// Wire name: `SharedAccounts`.
-    pub shared_accounts: Option<String>,
+    pub shared_accounts: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Template {
     fn serialize<S: ::serde::Serializer>(
@@ -589,7 +589,9 @@ impl Template {
         self.template_type.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `TemplateName`, if the service sent it.

@@ -387,7 +387,7 @@ pub struct GetTemplateParameterConstraintsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `CBEC8072-BEC2-478E-8EAE-E723BA79CF19`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The constraints of the parameters.
     ///
     /// Wire name: `ParameterConstraints`.

@@ -302,13 +302,13 @@ pub struct ListActionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `xxx`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `F9154C02-F847-4563-BB6A-6DD01A4F0`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
@@ -438,19 +438,19 @@ pub struct Action {
     /// Wire name: `ActionType`.
     ///
     /// Example: `ACS::Template`
-    pub action_type: Option<String>,
+    pub action_type: Option<::acs_runtime::CompactString>,
     /// The description of the action.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ReplaceSystemDisk`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the action was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The version of the template that corresponds to the action.
     ///
     /// >  For atomic actions, this parameter is not returned.
@@ -458,19 +458,19 @@ pub struct Action {
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: Option<String>,
+    pub template_version: Option<::acs_runtime::CompactString>,
     /// The name of the action.
     ///
     /// Wire name: `OOSActionName`.
     ///
     /// Example: `ACS::ECS::ReplaceSystemDisk`
-    pub oos_action_name: Option<String>,
+    pub oos_action_name: Option<::acs_runtime::CompactString>,
     /// The parameters of the action.
     ///
     /// Wire name: `Properties`.
     ///
     /// Example: `{ "ImageId": { "Description": "The mirror ID you will use when resetting the system", "Type": "String" }, "InstanceId": { "Description": "the instance id that you will handle .", "Type": "String" } }`
-    pub properties: Option<String>,
+    pub properties: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Action {
     fn serialize<S: ::serde::Serializer>(

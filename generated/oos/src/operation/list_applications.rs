@@ -460,13 +460,13 @@ pub struct ListApplicationsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `12067D53-56A9-561B-ADD6-61429D207117`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
@@ -579,43 +579,43 @@ pub struct Application {
     /// Wire name: `Description`.
     ///
     /// Example: `Application`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the application was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2021-09-07T09:09:59Z`
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The tags added to the application.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1","k2": "v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The name of the application.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyApplication`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The time when the application was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2021-09-07T09:09:59Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
     /// The type of the application.
     ///
     /// Wire name: `ApplicationType`.
     ///
     /// Example: `DingTalk`
-    pub application_type: Option<String>,
+    pub application_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Application {
     fn serialize<S: ::serde::Serializer>(
@@ -715,7 +715,9 @@ impl Application {
         self.resource_group_id.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `Name`, if the service sent it.

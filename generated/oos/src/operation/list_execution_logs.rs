@@ -416,13 +416,13 @@ pub struct ListExecutionLogsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABdpsGWjX8dJ-a6dl_pvoS7AFxNHSNJKHLCAJJ0ylgA53nWW5V4HTEZKCYTaEPNOrxFir4z43UTOjE150cFr8AGTifA==`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A07460-EBE7-47CA-9757-12CC4761D47A`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Indicates whether the log is truncated.
     ///
     /// Wire name: `IsTruncated`.
@@ -549,25 +549,25 @@ pub struct ExecutionLog {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `exec-1234567zxcvb.t0010`
-    pub task_execution_id: Option<String>,
+    pub task_execution_id: Option<::acs_runtime::CompactString>,
     /// The details of the task execution.
     ///
     /// Wire name: `Message`.
     ///
     /// Example: `The task CheckDiskCategory completed.`
-    pub message: Option<String>,
+    pub message: Option<::acs_runtime::CompactString>,
     /// The log type.
     ///
     /// Wire name: `LogType`.
     ///
     /// Example: ` System`
-    pub log_type: Option<String>,
+    pub log_type: Option<::acs_runtime::CompactString>,
     /// The timestamp when the task was run.
     ///
     /// Wire name: `Timestamp`.
     ///
     /// Example: `2019-05-24T:02:29:07Z`
-    pub timestamp: Option<String>,
+    pub timestamp: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ExecutionLog {
     fn serialize<S: ::serde::Serializer>(

@@ -212,7 +212,7 @@ pub struct ListExecutionRiskyTasksResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `C04B668D-D2DD-4B40-B6E9-0E3C4F53D5B5`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about high-risk tasks.
     ///
     /// Wire name: `RiskyTasks`.
@@ -287,21 +287,21 @@ pub struct RiskyTask {
     /// Wire name: `Service`.
     ///
     /// Example: `ECS`
-    pub service: Option<String>,
+    pub service: Option<::acs_runtime::CompactString>,
     /// The name of the operation that the high-risk task calls.
     ///
     /// Wire name: `API`.
     ///
     /// Example: `DeleteInstance`
-    pub api: Option<String>,
+    pub api: Option<::acs_runtime::CompactString>,
     /// The details of the high-risk task.
     ///
     /// Wire name: `Task`.
-    pub task: Option<Vec<String>>,
+    pub task: Option<Vec<::acs_runtime::CompactString>>,
     /// The details of templates to which the high-risk task belongs.
     ///
     /// Wire name: `Template`.
-    pub template: Option<Vec<String>>,
+    pub template: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for RiskyTask {
     fn serialize<S: ::serde::Serializer>(
@@ -371,11 +371,11 @@ impl RiskyTask {
         self.api.as_deref()
     }
     /// `Task`: empty when the service sent none.
-    pub fn task(&self) -> &[String] {
+    pub fn task(&self) -> &[::acs_runtime::CompactString] {
         self.task.as_deref().unwrap_or_default()
     }
     /// `Template`: empty when the service sent none.
-    pub fn template(&self) -> &[String] {
+    pub fn template(&self) -> &[::acs_runtime::CompactString] {
         self.template.as_deref().unwrap_or_default()
     }
 }

@@ -1212,13 +1212,13 @@ pub struct ListExecutionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A074-47CA-9757-12CC4761D47A`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
@@ -1341,19 +1341,19 @@ pub struct CurrentTask {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-44d32b45d2a49899#1`
-    pub task_execution_id: Option<String>,
+    pub task_execution_id: Option<::acs_runtime::CompactString>,
     /// The name of the task.
     ///
     /// Wire name: `TaskName`.
     ///
     /// Example: `installSLSILogtail`
-    pub task_name: Option<String>,
+    pub task_name: Option<::acs_runtime::CompactString>,
     /// The execution template of the task.
     ///
     /// Wire name: `TaskAction`.
     ///
     /// Example: `acs::Template`
-    pub task_action: Option<String>,
+    pub task_action: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CurrentTask {
     fn serialize<S: ::serde::Serializer>(
@@ -1444,31 +1444,31 @@ pub struct Execution {
     /// Wire name: `WaitingStatus`.
     ///
     /// Example: `""`
-    pub waiting_status: Option<String>,
+    pub waiting_status: Option<::acs_runtime::CompactString>,
     /// The target resource.
     ///
     /// Wire name: `Targets`.
     ///
     /// Example: `"{"ResourceType": "ALIYUN::ECS::Instance", "Filters": [{"ResourceIds": ["i-bp14z07dg3464980x72o"], "RegionId": "cn-hangzhou", "Type": "ResourceIds"}]}"`
-    pub targets: Option<String>,
+    pub targets: Option<::acs_runtime::CompactString>,
     /// The reason for which the status occurs.
     ///
     /// Wire name: `StatusReason`.
     ///
     /// Example: `""`
-    pub status_reason: Option<String>,
+    pub status_reason: Option<::acs_runtime::CompactString>,
     /// The tags of the execution.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The time when the template was last successfully triggered.
     ///
     /// Wire name: `LastSuccessfulTriggerTime`.
     ///
     /// Example: `2019-05-27T09:29:18Z`
-    pub last_successful_trigger_time: Option<String>,
+    pub last_successful_trigger_time: Option<::acs_runtime::CompactString>,
     /// The execution mode.
     ///
     /// Wire name: `Mode`.
@@ -1482,79 +1482,79 @@ pub struct Execution {
     /// Wire name: `SafetyCheck`.
     ///
     /// Example: `Skip`
-    pub safety_check: Option<String>,
+    pub safety_check: Option<::acs_runtime::CompactString>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub template_name: Option<String>,
+    pub template_name: Option<::acs_runtime::CompactString>,
     /// The version number of the template.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: Option<String>,
+    pub template_version: Option<::acs_runtime::CompactString>,
     /// The time when the execution was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
     /// The time when the execution was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The description of the execution.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test execution.`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the template was last successfully triggered.
     ///
     /// Wire name: `LastTriggerTime`.
     ///
     /// Example: `2019-05-27T09:29:18Z`
-    pub last_trigger_time: Option<String>,
+    pub last_trigger_time: Option<::acs_runtime::CompactString>,
     /// The ID of the parent execution.
     ///
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub parent_execution_id: Option<String>,
+    pub parent_execution_id: Option<::acs_runtime::CompactString>,
     /// The status of the execution after the template was last triggered.
     ///
     /// Wire name: `LastTriggerStatus`.
     ///
     /// Example: `Success`
-    pub last_trigger_status: Option<String>,
+    pub last_trigger_status: Option<::acs_runtime::CompactString>,
     /// The status of the task execution.
     ///
     /// Wire name: `StatusMessage`.
     ///
     /// Example: `“”`
-    pub status_message: Option<String>,
+    pub status_message: Option<::acs_runtime::CompactString>,
     /// The output of the execution.
     ///
     /// Wire name: `Outputs`.
     ///
     /// Example: `{ "InstanceId":"i-xxx" }`
-    pub outputs: Option<String>,
+    pub outputs: Option<::acs_runtime::CompactString>,
     /// The account ID of the user who started the execution of the template.
     ///
     /// Wire name: `ExecutedBy`.
     ///
     /// Example: `1309252800`
-    pub executed_by: Option<String>,
+    pub executed_by: Option<::acs_runtime::CompactString>,
     /// The time when the execution stops running.
     ///
     /// Wire name: `EndDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub end_date: Option<String>,
+    pub end_date: Option<::acs_runtime::CompactString>,
     /// Indicates whether the execution contains child executions.
     ///
     /// Wire name: `IsParent`.
@@ -1566,13 +1566,13 @@ pub struct Execution {
     /// Wire name: `StartDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub start_date: Option<String>,
+    pub start_date: Option<::acs_runtime::CompactString>,
     /// The unique ID of the execution.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-44d32b45d2a449e`
-    pub execution_id: Option<String>,
+    pub execution_id: Option<::acs_runtime::CompactString>,
     /// The input parameters of the execution.
     ///
     /// Wire name: `Parameters`.
@@ -1590,31 +1590,31 @@ pub struct Execution {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The type of the execution template. Valid values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Other`
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `123`
-    pub template_id: Option<String>,
+    pub template_id: Option<::acs_runtime::CompactString>,
     /// The role that started the execution of the template.
     ///
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    pub ram_role: Option<String>,
+    pub ram_role: Option<::acs_runtime::CompactString>,
     /// The status of the resource.
     ///
     /// Wire name: `ResourceStatus`.
     ///
     /// Example: `{             "Success": 1         }`
-    pub resource_status: Option<String>,
+    pub resource_status: Option<::acs_runtime::CompactString>,
     /// The information about the tasks that are running.
     ///
     /// Wire name: `CurrentTasks`.
@@ -1624,7 +1624,7 @@ pub struct Execution {
     /// Wire name: `LastTriggerStatusMessage`.
     ///
     /// Example: `""`
-    pub last_trigger_status_message: Option<String>,
+    pub last_trigger_status_message: Option<::acs_runtime::CompactString>,
     /// The outputs of last trigger.
     ///
     /// Wire name: `LastTriggerOutputs`.
@@ -1636,13 +1636,13 @@ pub struct Execution {
     ///       "InstanceId": "i-xxx"
     /// }
     /// ```
-    pub last_trigger_outputs: Option<String>,
+    pub last_trigger_outputs: Option<::acs_runtime::CompactString>,
     /// The next schedule time for timer trigger execution.
     ///
     /// Wire name: `NextScheduleTime`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub next_schedule_time: Option<String>,
+    pub next_schedule_time: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Execution {
     fn serialize<S: ::serde::Serializer>(
@@ -1912,7 +1912,9 @@ impl Execution {
         self.status_reason.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `LastSuccessfulTriggerTime`, if the service sent it.

@@ -313,7 +313,7 @@ pub struct ListGitAccountsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1457F46C-7AAE-59FA-BD12-0BDB3751E6F8`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `GitAccounts`.
     pub git_accounts: Option<Vec<GitAccount>>,
     /// Wire name: `Count`.
@@ -396,7 +396,7 @@ pub struct GitAccount {
     /// Wire name: `Owner`.
     ///
     /// Example: `LYH-RAIN`
-    pub owner: Option<String>,
+    pub owner: Option<::acs_runtime::CompactString>,
     /// Wire name: `IsActive`.
     ///
     /// Example: `true`

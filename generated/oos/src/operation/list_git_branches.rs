@@ -391,7 +391,7 @@ pub struct ListGitBranchesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `GitBranches`.
     pub git_branches: Option<Vec<GitBranch>>,
     /// Wire name: `Count`.
@@ -474,7 +474,7 @@ pub struct GitBranch {
     /// Wire name: `Name`.
     ///
     /// Example: `master`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GitBranch {
     fn serialize<S: ::serde::Serializer>(

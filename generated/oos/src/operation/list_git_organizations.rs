@@ -317,7 +317,7 @@ pub struct ListGitOrganizationsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `GitOrgs`.
     pub git_orgs: Option<Vec<GitOrg>>,
     /// Wire name: `Count`.
@@ -400,11 +400,11 @@ pub struct GitOrg {
     /// Wire name: `OrgName`.
     ///
     /// Example: `aliyun-computenest`
-    pub org_name: Option<String>,
+    pub org_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `OrgId`.
     ///
     /// Example: `dfj3535`
-    pub org_id: Option<String>,
+    pub org_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GitOrg {
     fn serialize<S: ::serde::Serializer>(

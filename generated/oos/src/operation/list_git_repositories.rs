@@ -446,7 +446,7 @@ pub struct ListGitRepositoriesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `GitRepos`.
     pub git_repos: Option<Vec<GitRepo>>,
     /// Wire name: `Count`.
@@ -538,15 +538,15 @@ pub struct GitRepo {
     /// Wire name: `FullName`.
     ///
     /// Example: `aliyun/repo`
-    pub full_name: Option<String>,
+    pub full_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `Description`.
     ///
     /// Example: `Test secret parameter for vulnerability testing - 1757298077.453695`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// Wire name: `HtmlUrl`.
     ///
     /// Example: `https://github.com/alibaba/fastjson`
-    pub html_url: Option<String>,
+    pub html_url: Option<::acs_runtime::CompactString>,
     /// Wire name: `IsPrivate`.
     ///
     /// Example: `False`

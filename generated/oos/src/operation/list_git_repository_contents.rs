@@ -503,7 +503,7 @@ pub struct ListGitRepositoryContentsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2075899A-585D-4A41-A9B2-28DA8534`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Contents`.
     pub contents: Option<Vec<Content>>,
     /// Wire name: `Count`.
@@ -586,19 +586,19 @@ pub struct Content {
     /// Wire name: `Name`.
     ///
     /// Example: `mydir`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// Wire name: `Path`.
     ///
     /// Example: `dir1`
-    pub path: Option<String>,
+    pub path: Option<::acs_runtime::CompactString>,
     /// Wire name: `Type`.
     ///
     /// Example: `dir`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// Wire name: `Content`.
     ///
     /// Example: `mydir`
-    pub content: Option<String>,
+    pub content: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Content {
     fn serialize<S: ::serde::Serializer>(

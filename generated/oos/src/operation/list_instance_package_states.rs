@@ -354,19 +354,19 @@ pub struct ListInstancePackageStatesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1306108F-610C-40FD-AAD5-XXXXXX`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Page size.
     ///
     /// Wire name: `MaxResults`.
     ///
     /// Example: `50`
-    pub max_results: Option<String>,
+    pub max_results: Option<::acs_runtime::CompactString>,
     /// Token string for pagination.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// List of extensions
     ///
     /// Wire name: `PackageStates`.
@@ -473,57 +473,57 @@ pub struct PackageState {
     /// Wire name: `TemplateId`.
     ///
     /// Example: `087b1e11072a40259f6fxxxxxxxxx`
-    pub template_id: Option<String>,
+    pub template_id: Option<::acs_runtime::CompactString>,
     /// Template name.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-Docker`
-    pub template_name: Option<String>,
+    pub template_name: Option<::acs_runtime::CompactString>,
     /// Template version number
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v3`
-    pub template_version: Option<String>,
+    pub template_version: Option<::acs_runtime::CompactString>,
     /// Template version name
     ///
     /// Wire name: `TemplateVersionName`.
     ///
     /// Example: `fix bug`
-    pub template_version_name: Option<String>,
+    pub template_version_name: Option<::acs_runtime::CompactString>,
     /// Template type
     ///
     /// Wire name: `TemplateCategory`.
     ///
     /// Example: `Package`
-    pub template_category: Option<String>,
+    pub template_category: Option<::acs_runtime::CompactString>,
     /// Update time.
     ///
     /// Wire name: `UpdateTime`.
     ///
     /// Example: `2024-05-04T11:17:28`
-    pub update_time: Option<String>,
+    pub update_time: Option<::acs_runtime::CompactString>,
     /// Description
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `template description`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// Publisher
     ///
     /// Wire name: `Publisher`.
     ///
     /// Example: `Alibaba Cloud`
-    pub publisher: Option<String>,
+    pub publisher: Option<::acs_runtime::CompactString>,
     /// Parameters
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{}`
-    pub parameters: Option<String>,
+    pub parameters: Option<::acs_runtime::CompactString>,
     /// Wire name: `ConfigurationInfo`.
-    pub configuration_info: Option<String>,
+    pub configuration_info: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for PackageState {
     fn serialize<S: ::serde::Serializer>(

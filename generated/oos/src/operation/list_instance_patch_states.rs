@@ -310,13 +310,13 @@ pub struct ListInstancePatchStatesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `9A47C086-E64D-52EE-8B2C-EFD23877C55E`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
@@ -437,13 +437,13 @@ pub struct InstancePatchState {
     /// Wire name: `OperationEndTime`.
     ///
     /// Example: `2021-09-10T11:42:22Z`
-    pub operation_end_time: Option<String>,
+    pub operation_end_time: Option<::acs_runtime::CompactString>,
     /// The information about the user.
     ///
     /// Wire name: `OwnerInformation`.
     ///
     /// Example: `“”`
-    pub owner_information: Option<String>,
+    pub owner_information: Option<::acs_runtime::CompactString>,
     /// The number of patches that do not meet the baseline.
     ///
     /// Wire name: `InstalledOtherCount`.
@@ -455,19 +455,19 @@ pub struct InstancePatchState {
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-bp1jaxa2bs4bps7*****`
-    pub instance_id: Option<String>,
+    pub instance_id: Option<::acs_runtime::CompactString>,
     /// The operation type.
     ///
     /// Wire name: `OperationType`.
     ///
     /// Example: `scan`
-    pub operation_type: Option<String>,
+    pub operation_type: Option<::acs_runtime::CompactString>,
     /// The time when the operation was initiated.
     ///
     /// Wire name: `OperationStartTime`.
     ///
     /// Example: `2021-09-10T11:42:22Z`
-    pub operation_start_time: Option<String>,
+    pub operation_start_time: Option<::acs_runtime::CompactString>,
     /// The number of patches that failed to be installed.
     ///
     /// Wire name: `FailedCount`.
@@ -479,7 +479,7 @@ pub struct InstancePatchState {
     /// Wire name: `BaselineId`.
     ///
     /// Example: `pb-f9393021b7a049e1b34e`
-    pub baseline_id: Option<String>,
+    pub baseline_id: Option<::acs_runtime::CompactString>,
     /// The number of patches that have been installed but require a restart to take effect.
     ///
     /// Wire name: `InstalledPendingRebootCount`.
@@ -497,7 +497,7 @@ pub struct InstancePatchState {
     /// Wire name: `PatchGroup`.
     ///
     /// Example: `null`
-    pub patch_group: Option<String>,
+    pub patch_group: Option<::acs_runtime::CompactString>,
     /// The number of installed patches.
     ///
     /// Wire name: `InstalledCount`.

@@ -342,13 +342,13 @@ pub struct ListInstancePatchesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `-`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `0A615755-9C86-5EA6-BF9E-6E8F1AFF9403`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
@@ -457,37 +457,37 @@ pub struct Patch {
     /// Wire name: `Severity`.
     ///
     /// Example: `important`
-    pub severity: Option<String>,
+    pub severity: Option<::acs_runtime::CompactString>,
     /// The status of the installation.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Installed`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The time when the patch was installed.
     ///
     /// Wire name: `InstalledTime`.
     ///
     /// Example: `2021-01-28T07:07:20Z`
-    pub installed_time: Option<String>,
+    pub installed_time: Option<::acs_runtime::CompactString>,
     /// The Id of KBId.
     ///
     /// Wire name: `KBId`.
     ///
     /// Example: `apt-utils.amd64`
-    pub kb_id: Option<String>,
+    pub kb_id: Option<::acs_runtime::CompactString>,
     /// The name of the patch.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `isc-dhcp-common.amd64:4.3.5-3ubuntu7.3`
-    pub title: Option<String>,
+    pub title: Option<::acs_runtime::CompactString>,
     /// The classification of the patch.
     ///
     /// Wire name: `Classification`.
     ///
     /// Example: `“”`
-    pub classification: Option<String>,
+    pub classification: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Patch {
     fn serialize<S: ::serde::Serializer>(

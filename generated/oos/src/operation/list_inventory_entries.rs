@@ -397,19 +397,19 @@ pub struct ListInventoryEntriesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `A81E4B2E-6B33-4BAE-9856-55DB7C893E01`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The version number of the component.
     ///
     /// Wire name: `SchemaVersion`.
     ///
     /// Example: `1.0`
-    pub schema_version: Option<String>,
+    pub schema_version: Option<::acs_runtime::CompactString>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
@@ -421,19 +421,19 @@ pub struct ListInventoryEntriesResponse {
     /// Wire name: `CaptureTime`.
     ///
     /// Example: `2020-09-17T12:28:13Z`
-    pub capture_time: Option<String>,
+    pub capture_time: Option<::acs_runtime::CompactString>,
     /// The name of the component.
     ///
     /// Wire name: `TypeName`.
     ///
     /// Example: `ACS:InstanceInformation`
-    pub type_name: Option<String>,
+    pub type_name: Option<::acs_runtime::CompactString>,
     /// The ID of the ECS instance.
     ///
     /// Wire name: `InstanceId`.
     ///
     /// Example: `i-bp1cpoxxxwxxxxxxxxxx`
-    pub instance_id: Option<String>,
+    pub instance_id: Option<::acs_runtime::CompactString>,
     /// The configurations of the component.
     ///
     /// Wire name: `Entries`.

@@ -419,13 +419,13 @@ pub struct ListOpsItemsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `113DD533-389C-5F83-9C69-F64D5BAB10B2`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
@@ -646,49 +646,49 @@ pub struct OpsItem {
     /// Wire name: `OpsItemId`.
     ///
     /// Example: `oi-d52b08695e2b46ae8413`
-    pub ops_item_id: Option<String>,
+    pub ops_item_id: Option<::acs_runtime::CompactString>,
     /// The time when the O&M item was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2023-07-09T10:01Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
     /// The time when the O&M item was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2023-07-09T10:01Z`
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The title of the O&M item.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `Test`
-    pub title: Option<String>,
+    pub title: Option<::acs_runtime::CompactString>,
     /// The status of the O&M item.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Open`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The severity level.
     ///
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    pub severity: Option<String>,
+    pub severity: Option<::acs_runtime::CompactString>,
     /// The category.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
     /// The source business.
     ///
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/ecs`
-    pub source: Option<String>,
+    pub source: Option<::acs_runtime::CompactString>,
     /// The priority.
     ///
     /// Wire name: `Priority`.
@@ -700,11 +700,11 @@ pub struct OpsItem {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The Alibaba Resource Names (ARNs) of the associated resources.
     ///
     /// Wire name: `Resources`.
-    pub resources: Option<Vec<String>>,
+    pub resources: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for OpsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -842,11 +842,13 @@ impl OpsItem {
         self.priority
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `Resources`: empty when the service sent none.
-    pub fn resources(&self) -> &[String] {
+    pub fn resources(&self) -> &[::acs_runtime::CompactString] {
         self.resources.as_deref().unwrap_or_default()
     }
 }

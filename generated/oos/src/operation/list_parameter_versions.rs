@@ -344,25 +344,25 @@ pub struct ListParameterVersionsResponse {
     /// Wire name: `Type`.
     ///
     /// Example: `String`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The pagination token that was used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `FD08D89D-B6C8-4AA2-A2B4-521D3F4A39FA`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The description of the common parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `parameter-description`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
@@ -374,19 +374,19 @@ pub struct ListParameterVersionsResponse {
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the common parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-09-07T11:37:29Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The name of the common parameter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyParameter`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The total number of entries returned.
     ///
     /// Wire name: `TotalCount`.
@@ -398,7 +398,7 @@ pub struct ListParameterVersionsResponse {
     /// Wire name: `Id`.
     ///
     /// Example: `p-a483b520e0axxxxxxxxx`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The information about the version of the common parameter.
     ///
     /// Wire name: `ParameterVersions`.
@@ -575,19 +575,19 @@ pub struct ParameterVersion {
     /// Wire name: `Value`.
     ///
     /// Example: `MyParameter`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
     /// The time when the common parameter was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-09-07T11:37:29Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who updated the common parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ParameterVersion {
     fn serialize<S: ::serde::Serializer>(

@@ -620,13 +620,13 @@ pub struct ListPatchBaselinesResponse {
     /// ```text
     /// The number of entries returned on each page.
     /// ```
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `432996A1-03C0-5C4C-A8E6-66C4110765B8`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
@@ -739,7 +739,7 @@ pub struct PatchBaseline {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `AliyunLinux`
-    pub operation_system: Option<String>,
+    pub operation_system: Option<::acs_runtime::CompactString>,
     /// Indicates whether the patch baseline is set as the default patch baseline.
     ///
     /// Wire name: `IsDefault`.
@@ -751,57 +751,57 @@ pub struct PatchBaseline {
     /// Wire name: `Description`.
     ///
     /// Example: `ListPatchBaseline`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the patch baseline was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-08T03:44:34Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who last updated the patch baseline.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The user who created the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the patch baseline was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-08T03:41:23Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyPatchBaseline`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `pb-c2838b5d89b540e19ee6`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The share type of the patch baseline.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
     /// The tags of the patch baseline.
     ///
     /// Wire name: `Tags`.
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    pub approved_patches: Option<Vec<String>>,
+    pub approved_patches: Option<Vec<::acs_runtime::CompactString>>,
     /// Indicates whether the approved patch involves updates other than security-related updates.
     ///
     /// Wire name: `ApprovedPatchesEnableNonSecurity`.
@@ -811,13 +811,13 @@ pub struct PatchBaseline {
     /// The configurations of patch sources.
     ///
     /// Wire name: `Sources`.
-    pub sources: Option<Vec<String>>,
+    pub sources: Option<Vec<::acs_runtime::CompactString>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-aek256ia6vhsndy`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for PatchBaseline {
     fn serialize<S: ::serde::Serializer>(
@@ -1003,11 +1003,13 @@ impl PatchBaseline {
         self.share_type.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `ApprovedPatches`: empty when the service sent none.
-    pub fn approved_patches(&self) -> &[String] {
+    pub fn approved_patches(&self) -> &[::acs_runtime::CompactString] {
         self.approved_patches.as_deref().unwrap_or_default()
     }
     /// `ApprovedPatchesEnableNonSecurity`, if the service sent it.
@@ -1015,7 +1017,7 @@ impl PatchBaseline {
         self.approved_patches_enable_non_security
     }
     /// `Sources`: empty when the service sent none.
-    pub fn sources(&self) -> &[String] {
+    pub fn sources(&self) -> &[::acs_runtime::CompactString] {
         self.sources.as_deref().unwrap_or_default()
     }
     /// `ResourceGroupId`, if the service sent it.

@@ -312,13 +312,13 @@ pub struct ListResourceExecutionStatusResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `ED571CBD-9F96-419D-B919-CF340BBCA157`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
@@ -433,31 +433,31 @@ pub struct ResourceExecutionStatus {
     /// Wire name: `Outputs`.
     ///
     /// Example: `{                 "commandOutput": "hello\n"             }`
-    pub outputs: Option<String>,
+    pub outputs: Option<::acs_runtime::CompactString>,
     /// The status of the execution.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Success`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The time when the execution started running.
     ///
     /// Wire name: `ExecutionTime`.
     ///
     /// Example: `2020-11-13T08:48:34Z`
-    pub execution_time: Option<String>,
+    pub execution_time: Option<::acs_runtime::CompactString>,
     /// The ID of the resource.
     ///
     /// Wire name: `ResourceId`.
     ///
     /// Example: `i-bp1e1bxxxxxxxxxxxxxx`
-    pub resource_id: Option<String>,
+    pub resource_id: Option<::acs_runtime::CompactString>,
     /// The ID of the execution.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-6be6d6ff805349d9ac13`
-    pub execution_id: Option<String>,
+    pub execution_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ResourceExecutionStatus {
     fn serialize<S: ::serde::Serializer>(

@@ -387,25 +387,25 @@ pub struct ListSecretParameterVersionsResponse {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The pagination token that is used in the next request to retrieve a new page of results.
     ///
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The description of the encryption parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `SecretParameter`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
@@ -417,19 +417,19 @@ pub struct ListSecretParameterVersionsResponse {
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the encryption parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-09-01T08:01:43Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The name of the encryption parameter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MySecretParameter`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The total number of entries returned.
     ///
     /// Wire name: `TotalCount`.
@@ -441,7 +441,7 @@ pub struct ListSecretParameterVersionsResponse {
     /// Wire name: `Id`.
     ///
     /// Example: `p-4c4b401cab6747xxxxxx`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The information about the version of the encryption parameter.
     ///
     /// Wire name: `ParameterVersions`.
@@ -618,19 +618,19 @@ pub struct ParameterVersion {
     /// Wire name: `Value`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `SecretParameter`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
     /// The time when the encryption parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-09-01T08:01:43Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who updated the encryption parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ParameterVersion {
     fn serialize<S: ::serde::Serializer>(

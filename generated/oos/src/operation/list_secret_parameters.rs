@@ -554,13 +554,13 @@ pub struct ListSecretParametersResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `sPH90GZOVGC6KPDUL0FIIbEtMQHq_19S6_4O_XqA`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `CA9C6248-AF2A-4AE9-A166-88FD901BBB90`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.
@@ -669,79 +669,79 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The time when the parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-09-01T09:35:17Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who updated the parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The ID of the KMS customer master key (CMK) that is used for encryption.
     ///
     /// Wire name: `KeyId`.
     ///
     /// Example: `80e9409f-78fa-42ab-84bd-83f40c******`
-    pub key_id: Option<String>,
+    pub key_id: Option<::acs_runtime::CompactString>,
     /// The tags of the parameter.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The description of the parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `SecretParameter`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The user who created the parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-09-01T09:28:47Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The version number of the parameter.
     ///
     /// Wire name: `ParameterVersion`.
     ///
     /// Example: `1`
-    pub parameter_version: Option<String>,
+    pub parameter_version: Option<::acs_runtime::CompactString>,
     /// The name of the parameter.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MySecretParameter`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The ID of the parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-14ed150fdcd048xxxxxx`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The share type of the parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Parameter {
     fn serialize<S: ::serde::Serializer>(
@@ -869,7 +869,9 @@ impl Parameter {
         self.key_id.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `Description`, if the service sent it.

@@ -302,13 +302,13 @@ pub struct ListTagKeysResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `87y29h80h20h3f2`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `36210B73-8262-4D08-9D3A-7F96789733C8`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The maximum number of entries to return on each page.
     ///
     /// Wire name: `MaxResults`.
@@ -318,7 +318,7 @@ pub struct ListTagKeysResponse {
     /// The tag keys.
     ///
     /// Wire name: `Keys`.
-    pub keys: Option<Vec<String>>,
+    pub keys: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for ListTagKeysResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -392,19 +392,19 @@ impl ListTagKeysResponse {
         self.max_results
     }
     /// `Keys`: empty when the service sent none.
-    pub fn keys(&self) -> &[String] {
+    pub fn keys(&self) -> &[::acs_runtime::CompactString] {
         self.keys.as_deref().unwrap_or_default()
     }
 }
 impl ::acs_runtime::Page for ListTagKeysResponse {
-    type Item = String;
+    type Item = ::acs_runtime::CompactString;
     fn next_token(&self) -> Option<String> {
         self.next_token.as_ref().map(ToString::to_string)
     }
-    fn items(&self) -> &[String] {
+    fn items(&self) -> &[::acs_runtime::CompactString] {
         self.keys.as_deref().unwrap_or_default()
     }
-    fn into_items(self) -> Vec<String> {
+    fn into_items(self) -> Vec<::acs_runtime::CompactString> {
         self.keys.unwrap_or_default()
     }
 }

@@ -360,13 +360,13 @@ pub struct ListTagResourcesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `A5EF78C1-67FC-4E36-A6A8-7DF9C51726DF`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `TagResources`.
     pub tag_resources: Option<TagResources>,
 }
@@ -466,25 +466,25 @@ pub struct TagResource {
     /// Wire name: `ResourceType`.
     ///
     /// Example: `template`
-    pub resource_type: Option<String>,
+    pub resource_type: Option<::acs_runtime::CompactString>,
     /// The tag value.
     ///
     /// Wire name: `TagValue`.
     ///
     /// Example: `v1`
-    pub tag_value: Option<String>,
+    pub tag_value: Option<::acs_runtime::CompactString>,
     /// The ID of the resource.
     ///
     /// Wire name: `ResourceId`.
     ///
     /// Example: `TagTest2`
-    pub resource_id: Option<String>,
+    pub resource_id: Option<::acs_runtime::CompactString>,
     /// The tag key.
     ///
     /// Wire name: `TagKey`.
     ///
     /// Example: `k1`
-    pub tag_key: Option<String>,
+    pub tag_key: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for TagResource {
     fn serialize<S: ::serde::Serializer>(

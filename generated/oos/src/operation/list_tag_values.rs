@@ -340,13 +340,13 @@ pub struct ListTagValuesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `83u29j2dj3dskds`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `65591133-1188-4935-B78F-20F72`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The maximum number of results on each page.
     ///
     /// Wire name: `MaxResults`.
@@ -356,7 +356,7 @@ pub struct ListTagValuesResponse {
     /// The tag values returned.
     ///
     /// Wire name: `Values`.
-    pub values: Option<Vec<String>>,
+    pub values: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for ListTagValuesResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -430,19 +430,19 @@ impl ListTagValuesResponse {
         self.max_results
     }
     /// `Values`: empty when the service sent none.
-    pub fn values(&self) -> &[String] {
+    pub fn values(&self) -> &[::acs_runtime::CompactString] {
         self.values.as_deref().unwrap_or_default()
     }
 }
 impl ::acs_runtime::Page for ListTagValuesResponse {
-    type Item = String;
+    type Item = ::acs_runtime::CompactString;
     fn next_token(&self) -> Option<String> {
         self.next_token.as_ref().map(ToString::to_string)
     }
-    fn items(&self) -> &[String] {
+    fn items(&self) -> &[::acs_runtime::CompactString] {
         self.values.as_deref().unwrap_or_default()
     }
-    fn into_items(self) -> Vec<String> {
+    fn into_items(self) -> Vec<::acs_runtime::CompactString> {
         self.values.unwrap_or_default()
     }
 }

@@ -249,7 +249,7 @@ pub struct ListTaskExecutionInvocationsResponse {
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The invocations.
     ///
     /// Wire name: `TaskExecutionInvocations`.
@@ -326,15 +326,15 @@ impl ListTaskExecutionInvocationsResponse {
 #[non_exhaustive]
 pub struct TaskExecutionInvocation {
     /// Wire name: `InvocationId`.
-    pub invocation_id: Option<String>,
+    pub invocation_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `InvocationTaskExecutionId`.
-    pub invocation_task_execution_id: Option<String>,
+    pub invocation_task_execution_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `InvocationTaskName`.
-    pub invocation_task_name: Option<String>,
+    pub invocation_task_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `RegionId`.
-    pub region_id: Option<String>,
+    pub region_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Status`.
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for TaskExecutionInvocation {
     fn serialize<S: ::serde::Serializer>(

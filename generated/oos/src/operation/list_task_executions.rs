@@ -809,13 +809,13 @@ pub struct ListTaskExecutionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `CDABABABAB-FC28-4D9C-8FB5-68DC6F0486FC`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The details of the task executions.
     ///
     /// Wire name: `MaxResults`.
@@ -928,13 +928,13 @@ pub struct TaskExecution {
     /// Wire name: `ChildExecutionId`.
     ///
     /// Example: `exec-xxx`
-    pub child_execution_id: Option<String>,
+    pub child_execution_id: Option<::acs_runtime::CompactString>,
     /// The status of the task.
     ///
     /// Wire name: `Outputs`.
     ///
     /// Example: `{ "InstanceId":"i-xxx" }`
-    pub outputs: Option<String>,
+    pub outputs: Option<::acs_runtime::CompactString>,
     /// The time when the task execution stopped running.
     ///
     /// Wire name: `Status`.
@@ -948,61 +948,61 @@ pub struct TaskExecution {
     /// Wire name: `EndDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub end_date: Option<String>,
+    pub end_date: Option<::acs_runtime::CompactString>,
     /// The name of the task.
     ///
     /// Wire name: `ParentTaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub parent_task_execution_id: Option<String>,
+    pub parent_task_execution_id: Option<::acs_runtime::CompactString>,
     /// The time when the execution started.
     ///
     /// Wire name: `TaskName`.
     ///
     /// Example: `describeInstance    `
-    pub task_name: Option<String>,
+    pub task_name: Option<::acs_runtime::CompactString>,
     /// The elements in the loop task.
     ///
     /// Wire name: `StartDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub start_date: Option<String>,
+    pub start_date: Option<::acs_runtime::CompactString>,
     /// The time when the execution was created.
     ///
     /// Wire name: `LoopItem`.
     ///
     /// Example: `i-1234566zxcvvb`
-    pub loop_item: Option<String>,
+    pub loop_item: Option<::acs_runtime::CompactString>,
     /// The ID of the execution.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
     /// The action of the task.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-44d32b45d2a449e49899`
-    pub execution_id: Option<String>,
+    pub execution_id: Option<::acs_runtime::CompactString>,
     /// The execution ID of the task.
     ///
     /// Wire name: `TaskAction`.
     ///
     /// Example: `ACS::Sleep`
-    pub task_action: Option<String>,
+    pub task_action: Option<::acs_runtime::CompactString>,
     /// The time when the execution was last updated.
     ///
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `task-exec-xxx`
-    pub task_execution_id: Option<String>,
+    pub task_execution_id: Option<::acs_runtime::CompactString>,
     /// The configuration and statistics information of the loop task. This parameter is returned only for the parent node of the loop task.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The ID of the template.
     ///
     /// Wire name: `Loop`.
@@ -1014,7 +1014,7 @@ pub struct TaskExecution {
     /// Wire name: `TemplateId`.
     ///
     /// Example: `xxx`
-    pub template_id: Option<String>,
+    pub template_id: Option<::acs_runtime::CompactString>,
     /// The status information of the task execution.
     ///
     /// Wire name: `LoopBatchNumber`.
@@ -1026,7 +1026,7 @@ pub struct TaskExecution {
     /// Wire name: `StatusMessage`.
     ///
     /// Example: `""`
-    pub status_message: Option<String>,
+    pub status_message: Option<::acs_runtime::CompactString>,
     /// The Input parameters of the task execution.
     ///
     /// Wire name: `ExtraData`.
@@ -1038,7 +1038,7 @@ pub struct TaskExecution {
     /// Wire name: `Properties`.
     ///
     /// Example: `{ "Status":"Running" }`
-    pub properties: Option<String>,
+    pub properties: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for TaskExecution {
     fn serialize<S: ::serde::Serializer>(

@@ -346,13 +346,13 @@ pub struct ListTemplateVersionsResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `NJSNDKLJS-SJKJDO090k30-JSDK232`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `E6CD612B-5889-4F1A-823F-8A4029E46`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries per page.
     ///
     /// Wire name: `MaxResults`.
@@ -465,37 +465,37 @@ pub struct TemplateVersion {
     /// Wire name: `Description`.
     ///
     /// Example: `Detach the eip from the special instance.`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the version was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-05-19T06:05:41Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who last updated the version.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `foo`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The name of the version.
     ///
     /// Wire name: `VersionName`.
     ///
     /// Example: `baz`
-    pub version_name: Option<String>,
+    pub version_name: Option<::acs_runtime::CompactString>,
     /// The number of the version.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v2`
-    pub template_version: Option<String>,
+    pub template_version: Option<::acs_runtime::CompactString>,
     /// The format of the template content. Valid values: YAML and JSON.
     ///
     /// Wire name: `TemplateFormat`.
     ///
     /// Example: `YAML`
-    pub template_format: Option<String>,
+    pub template_format: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for TemplateVersion {
     fn serialize<S: ::serde::Serializer>(

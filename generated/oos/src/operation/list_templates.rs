@@ -882,13 +882,13 @@ pub struct ListTemplatesResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `xxx`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `BEF54BA-17B6-449F-A219-49ACB157E3`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries returned on each page.
     ///
     /// Wire name: `MaxResults`.
@@ -997,43 +997,43 @@ pub struct Template {
     /// Wire name: `Hash`.
     ///
     /// Example: `4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4`
-    pub hash: Option<String>,
+    pub hash: Option<::acs_runtime::CompactString>,
     /// The time when the template was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who last updated the template.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(13092000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The template type.
     ///
     /// Wire name: `TemplateType`.
     ///
     /// Example: `private`
-    pub template_type: Option<String>,
+    pub template_type: Option<::acs_runtime::CompactString>,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The template name.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub template_name: Option<String>,
+    pub template_name: Option<::acs_runtime::CompactString>,
     /// The template version. The version contains the letter v and a number. The number starts from 1.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: Option<String>,
+    pub template_version: Option<::acs_runtime::CompactString>,
     /// The template format. The system automatically determines whether the format of the template is JSON or YAML.
     ///
     /// Wire name: `TemplateFormat`.
@@ -1063,31 +1063,31 @@ pub struct Template {
     /// Wire name: `Description`.
     ///
     /// Example: `Describe instances of given status`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The user who created the template.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(1309200)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The creation time of the template.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The template type.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `TimerTrigger`
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
     /// Indicates whether the template was configured with a trigger.
     ///
     /// Wire name: `HasTrigger`.
@@ -1099,7 +1099,7 @@ pub struct Template {
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-94753deed38`
-    pub template_id: Option<String>,
+    pub template_id: Option<::acs_runtime::CompactString>,
     /// The share type of the template. The share type of a template created by a user is **Private**. Valid values:
     ///
     /// *   **Public**
@@ -1122,7 +1122,7 @@ pub struct Template {
     /// Wire name: `Publisher`.
     ///
     /// Example: `aliyun`
-    pub publisher: Option<String>,
+    pub publisher: Option<::acs_runtime::CompactString>,
     /// The template constraints.
     ///
     /// Wire name: `Constraints`.
@@ -1137,13 +1137,13 @@ pub struct Template {
     ///   "OSVersions": ["CentOS7.9 64bit"]
     /// }
     /// ```
-    pub constraints: Option<String>,
+    pub constraints: Option<::acs_runtime::CompactString>,
     /// The version name.
     ///
     /// Wire name: `VersionName`.
     ///
     /// Example: `v2.1`
-    pub version_name: Option<String>,
+    pub version_name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Template {
     fn serialize<S: ::serde::Serializer>(
@@ -1325,7 +1325,9 @@ impl Template {
         self.template_type.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `TemplateName`, if the service sent it.

@@ -539,7 +539,7 @@ pub struct NotifyExecutionResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `491DF8C2-34C9-4679-9DB3-4C0F49B129AC`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for NotifyExecutionResponse {
     fn serialize<S: ::serde::Serializer>(

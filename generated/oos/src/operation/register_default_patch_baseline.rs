@@ -214,7 +214,7 @@ pub struct RegisterDefaultPatchBaselineResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `D6850689-348D-59FC-AE13-BB0EDB7C4BE8`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The details of the patch baseline.
     ///
     /// Wire name: `PatchBaseline`.
@@ -293,67 +293,67 @@ pub struct PatchBaseline {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `Windows`
-    pub operation_system: Option<String>,
+    pub operation_system: Option<::acs_runtime::CompactString>,
     /// The description of the patch baseline.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `RegisterPatchBaseline`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the patch baseline was last updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-07T03:42:56Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who last updated the patch baseline.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The user who created the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the patch baseline was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T03:42:56Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyPatchBaseline`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The rules of scanning and installing patches for the specified operating system.
     ///
     /// Wire name: `ApprovalRules`.
     ///
     /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
-    pub approval_rules: Option<String>,
+    pub approval_rules: Option<::acs_runtime::CompactString>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `pb-445340b5c6504a85a300`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The share type of the patch baseline.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfm4dpaq2yox6q`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for PatchBaseline {
     fn serialize<S: ::serde::Serializer>(

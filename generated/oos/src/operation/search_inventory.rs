@@ -349,13 +349,13 @@ pub struct SearchInventoryResponse {
     /// Wire name: `NextToken`.
     ///
     /// Example: `gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC`
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `A81E4B2E-6B33-4BAE-9856-55DB7C893E01`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The number of entries returned per page.
     ///
     /// Wire name: `MaxResults`.

@@ -485,7 +485,7 @@ pub struct SetServiceSettingsResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `CBEC8072-BEC2-478E-8EAE-E723BA79CF19`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information of service settings.
     ///
     /// Wire name: `ServiceSettings`.
@@ -564,13 +564,13 @@ pub struct ServiceSetting {
     /// Wire name: `DeliveryOssBucketName`.
     ///
     /// Example: `OssBucketName`
-    pub delivery_oss_bucket_name: Option<String>,
+    pub delivery_oss_bucket_name: Option<::acs_runtime::CompactString>,
     /// The key prefix of OSS to deliver.
     ///
     /// Wire name: `DeliveryOssKeyPrefix`.
     ///
     /// Example: `oos/execution`
-    pub delivery_oss_key_prefix: Option<String>,
+    pub delivery_oss_key_prefix: Option<::acs_runtime::CompactString>,
     /// Whether to enable OSS delivery.
     ///
     /// Wire name: `DeliveryOssEnabled`.
@@ -588,13 +588,13 @@ pub struct ServiceSetting {
     /// Wire name: `DeliverySlsProjectName`.
     ///
     /// Example: `SlsProjectName`
-    pub delivery_sls_project_name: Option<String>,
+    pub delivery_sls_project_name: Option<::acs_runtime::CompactString>,
     /// The id of RDC Enterprise.
     ///
     /// Wire name: `RdcEnterpriseId`.
     ///
     /// Example: `RdcEnterpriseId`
-    pub rdc_enterprise_id: Option<String>,
+    pub rdc_enterprise_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ServiceSetting {
     fn serialize<S: ::serde::Serializer>(

@@ -280,11 +280,11 @@ pub struct StartDebugExecutionResponse {
     /// The ID of the execution.
     ///
     /// Wire name: `ExecutionId`.
-    pub execution_id: Option<String>,
+    pub execution_id: Option<::acs_runtime::CompactString>,
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for StartDebugExecutionResponse {
     fn serialize<S: ::serde::Serializer>(

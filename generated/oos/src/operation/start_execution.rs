@@ -693,7 +693,7 @@ pub struct StartExecutionResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A07460-EBE7-47CA-9757-12CC4761D47A`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The details of the execution.
     ///
     /// Wire name: `Execution`.
@@ -768,19 +768,19 @@ pub struct CurrentTask {
     /// Wire name: `TaskExecutionId`.
     ///
     /// Example: `exec-dsadasdawq`
-    pub task_execution_id: Option<String>,
+    pub task_execution_id: Option<::acs_runtime::CompactString>,
     /// The name of the task.
     ///
     /// Wire name: `TaskName`.
     ///
     /// Example: `testTask`
-    pub task_name: Option<String>,
+    pub task_name: Option<::acs_runtime::CompactString>,
     /// The action of the task.
     ///
     /// Wire name: `TaskAction`.
     ///
     /// Example: `ACS::TimerTrigger`
-    pub task_action: Option<String>,
+    pub task_action: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CurrentTask {
     fn serialize<S: ::serde::Serializer>(
@@ -863,7 +863,7 @@ pub struct Execution {
     /// Wire name: `Outputs`.
     ///
     /// Example: `{ "InstanceId":"i-xxx" }`
-    pub outputs: Option<String>,
+    pub outputs: Option<::acs_runtime::CompactString>,
     /// The status of the execution.
     ///
     /// Wire name: `Status`.
@@ -877,13 +877,13 @@ pub struct Execution {
     /// Wire name: `EndDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub end_date: Option<String>,
+    pub end_date: Option<::acs_runtime::CompactString>,
     /// The account ID of the user who started the execution of the template.
     ///
     /// Wire name: `ExecutedBy`.
     ///
     /// Example: `root(13092080xx12344)`
-    pub executed_by: Option<String>,
+    pub executed_by: Option<::acs_runtime::CompactString>,
     /// Indicates whether the execution is a parent execution.
     ///
     /// Wire name: `IsParent`.
@@ -895,19 +895,19 @@ pub struct Execution {
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v2","k2":"v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The time when the execution was started.
     ///
     /// Wire name: `StartDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub start_date: Option<String>,
+    pub start_date: Option<::acs_runtime::CompactString>,
     /// The security check mode.
     ///
     /// Wire name: `SafetyCheck`.
     ///
     /// Example: `Skip`
-    pub safety_check: Option<String>,
+    pub safety_check: Option<::acs_runtime::CompactString>,
     /// The execution mode.
     ///
     /// Wire name: `Mode`.
@@ -921,37 +921,37 @@ pub struct Execution {
     /// Wire name: `TemplateName`.
     ///
     /// Example: `MyTemplate`
-    pub template_name: Option<String>,
+    pub template_name: Option<::acs_runtime::CompactString>,
     /// The time when the execution was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
     /// The version number of the template.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: Option<String>,
+    pub template_version: Option<::acs_runtime::CompactString>,
     /// The GUID of the execution.
     ///
     /// Wire name: `ExecutionId`.
     ///
     /// Example: `exec-xxxyyy`
-    pub execution_id: Option<String>,
+    pub execution_id: Option<::acs_runtime::CompactString>,
     /// The input parameters of the execution.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{ "Status":"Running" }`
-    pub parameters: Option<String>,
+    pub parameters: Option<::acs_runtime::CompactString>,
     /// The description of the execution.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test execution.`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The number of executions.
     ///
     /// Wire name: `Counters`.
@@ -963,43 +963,43 @@ pub struct Execution {
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2019-05-16T10:26:14Z`
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The ID of the parent execution.
     ///
     /// Wire name: `ParentExecutionId`.
     ///
     /// Example: `exec-xxxx`
-    pub parent_execution_id: Option<String>,
+    pub parent_execution_id: Option<::acs_runtime::CompactString>,
     /// The role that started the execution of the template.
     ///
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    pub ram_role: Option<String>,
+    pub ram_role: Option<::acs_runtime::CompactString>,
     /// The ID of the template.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-1bd341007f`
-    pub template_id: Option<String>,
+    pub template_id: Option<::acs_runtime::CompactString>,
     /// The status information of the execution.
     ///
     /// Wire name: `StatusMessage`.
     ///
     /// Example: `""`
-    pub status_message: Option<String>,
+    pub status_message: Option<::acs_runtime::CompactString>,
     /// The loop mode.
     ///
     /// Wire name: `LoopMode`.
     ///
     /// Example: `Automatic`
-    pub loop_mode: Option<String>,
+    pub loop_mode: Option<::acs_runtime::CompactString>,
     /// The information about in-progress tasks.
     ///
     /// Wire name: `CurrentTasks`.
@@ -1197,7 +1197,9 @@ impl Execution {
         self.is_parent
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `StartDate`, if the service sent it.

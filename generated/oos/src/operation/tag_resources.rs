@@ -313,7 +313,7 @@ pub struct TagResourcesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `B19AE203-FD99-49C7-9253-FAAACAD46F4A`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for TagResourcesResponse {
     fn serialize<S: ::serde::Serializer>(

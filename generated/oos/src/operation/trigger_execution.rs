@@ -334,7 +334,7 @@ pub struct TriggerExecutionResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `14A07460-EBE7-47CA-9757-12CC4761D47A`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for TriggerExecutionResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -345,7 +345,7 @@ pub struct UntagResourcesResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `491DF8C2-34C9-4679-9DB3-4C0F49B129AC`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UntagResourcesResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -375,7 +375,7 @@ pub struct UpdateApplicationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `F1F00F41-D24C-5377-831B-C97F739CE1AB`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the application.
     ///
     /// Wire name: `Application`.
@@ -556,37 +556,37 @@ pub struct Application {
     /// Wire name: `Description`.
     ///
     /// Example: `test application`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the application was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-07T10:17:46Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m*****`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The time when the application was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T09:17:46Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1":"v1","k2":"v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The application name.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `My-Application`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Application {
     fn serialize<S: ::serde::Serializer>(
@@ -688,7 +688,9 @@ impl Application {
         self.created_date.as_deref().map(::acs_runtime::parse_timestamp)
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `Name`, if the service sent it.

@@ -437,7 +437,7 @@ pub struct UpdateApplicationGroupResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `AA9FA778-AE4B-55EC-81CC-C46BAF08A166`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the application group.
     ///
     /// Wire name: `ApplicationGroup`.
@@ -516,49 +516,49 @@ pub struct ApplicationGroup {
     /// Wire name: `DeployRegionId`.
     ///
     /// Example: `cn-hangzhou`
-    pub deploy_region_id: Option<String>,
+    pub deploy_region_id: Option<::acs_runtime::CompactString>,
     /// The description of the application group.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `ApplicationGroup`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The key of the tag.
     ///
     /// Wire name: `ImportTagKey`.
     ///
     /// Example: `k1`
-    pub import_tag_key: Option<String>,
+    pub import_tag_key: Option<::acs_runtime::CompactString>,
     /// The time when the application group was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-08T03:01:53Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The application name.
     ///
     /// Wire name: `ApplicationName`.
     ///
     /// Example: `MyApplication`
-    pub application_name: Option<String>,
+    pub application_name: Option<::acs_runtime::CompactString>,
     /// The time when the application group was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T10:28:25Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The value of the tag.
     ///
     /// Wire name: `ImportTagValue`.
     ///
     /// Example: `v1`
-    pub import_tag_value: Option<String>,
+    pub import_tag_value: Option<::acs_runtime::CompactString>,
     /// The name of the application group.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `UpdateMyApplicationGroup`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ApplicationGroup {
     fn serialize<S: ::serde::Serializer>(

@@ -414,7 +414,7 @@ pub struct UpdateExecutionResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `C8345E88-5334-469E-901D-F912C8CB9C55`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UpdateExecutionResponse {
     fn serialize<S: ::serde::Serializer>(

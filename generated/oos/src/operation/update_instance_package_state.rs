@@ -416,7 +416,7 @@ pub struct UpdateInstancePackageStateResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `2597E94B-5346-42D1-BB58-XXXXXXXXXXX`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UpdateInstancePackageStateResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -731,7 +731,7 @@ pub struct UpdateOpsItemResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `C996DECB-3D2B-5321-B359-BE7031B6399E`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the O&M item.
     ///
     /// Wire name: `OpsItem`.
@@ -813,61 +813,61 @@ pub struct OpsItem {
     ///       "k2": "v2"
     /// }
     /// ```
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The time when the O&M item was updated.
     ///
     /// Wire name: `UpdateDate`.
     ///
     /// Example: `2023-03-16T08:04Z`
-    pub update_date: Option<String>,
+    pub update_date: Option<::acs_runtime::CompactString>,
     /// The description.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `test-update`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The ID of the O&M item.
     ///
     /// Wire name: `OpsItemId`.
     ///
     /// Example: `oi-e2264dcf040c472598e9`
-    pub ops_item_id: Option<String>,
+    pub ops_item_id: Option<::acs_runtime::CompactString>,
     /// The time when the O&M item was created.
     ///
     /// Wire name: `CreateDate`.
     ///
     /// Example: `2023-03-16T07:04Z`
-    pub create_date: Option<String>,
+    pub create_date: Option<::acs_runtime::CompactString>,
     /// The title of the O&M item.
     ///
     /// Wire name: `Title`.
     ///
     /// Example: `Test`
-    pub title: Option<String>,
+    pub title: Option<::acs_runtime::CompactString>,
     /// The status.
     ///
     /// Wire name: `Status`.
     ///
     /// Example: `Open`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The severity level.
     ///
     /// Wire name: `Severity`.
     ///
     /// Example: `Medium`
-    pub severity: Option<String>,
+    pub severity: Option<::acs_runtime::CompactString>,
     /// The category.
     ///
     /// Wire name: `Category`.
     ///
     /// Example: `Security`
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
     /// The source business.
     ///
     /// Wire name: `Source`.
     ///
     /// Example: `/aliyun/ecs`
-    pub source: Option<String>,
+    pub source: Option<::acs_runtime::CompactString>,
     /// The priority.
     ///
     /// Wire name: `Priority`.
@@ -877,17 +877,17 @@ pub struct OpsItem {
     /// The solutions.
     ///
     /// Wire name: `Solutions`.
-    pub solutions: Option<Vec<String>>,
+    pub solutions: Option<Vec<::acs_runtime::CompactString>>,
     /// The ARNs of the associated resources.
     ///
     /// Wire name: `Resources`.
-    pub resources: Option<Vec<String>>,
+    pub resources: Option<Vec<::acs_runtime::CompactString>>,
     /// The attributes of the O&M item.
     ///
     /// Wire name: `Attributes`.
     ///
     /// Example: `[{'Attribute': {'Weight': 100}, 'RealServer': 'uaejc8hnqzqz5valyh8dibolpvza48ik.yundunwaf5.com'}]`
-    pub attributes: Option<String>,
+    pub attributes: Option<::acs_runtime::CompactString>,
     /// The user who created the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
@@ -897,7 +897,7 @@ pub struct OpsItem {
     /// ```text
     /// root(130900000)
     /// ```
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The user who modified the O&M item.
     ///
     /// Wire name: `LastModifiedBy`.
@@ -907,13 +907,13 @@ pub struct OpsItem {
     /// ```text
     /// root(130900000)
     /// ```
-    pub last_modified_by: Option<String>,
+    pub last_modified_by: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for OpsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -1035,7 +1035,9 @@ impl<'de> ::serde::Deserialize<'de> for OpsItem {
 }
 impl OpsItem {
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `UpdateDate`, if the service sent it.
@@ -1091,11 +1093,11 @@ impl OpsItem {
         self.priority
     }
     /// `Solutions`: empty when the service sent none.
-    pub fn solutions(&self) -> &[String] {
+    pub fn solutions(&self) -> &[::acs_runtime::CompactString] {
         self.solutions.as_deref().unwrap_or_default()
     }
     /// `Resources`: empty when the service sent none.
-    pub fn resources(&self) -> &[String] {
+    pub fn resources(&self) -> &[::acs_runtime::CompactString] {
         self.resources.as_deref().unwrap_or_default()
     }
     /// `Attributes`, if the service sent it.

@@ -632,7 +632,7 @@ pub struct UpdatePatchBaselineResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1457F46C-7AAE-59FA-BD12-0BDB3751E6F8`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The details of the patch baseline.
     ///
     /// Wire name: `PatchBaseline`.
@@ -992,75 +992,75 @@ pub struct PatchBaseline {
     /// Wire name: `OperationSystem`.
     ///
     /// Example: `Windows`
-    pub operation_system: Option<String>,
+    pub operation_system: Option<::acs_runtime::CompactString>,
     /// The description of the patch baseline.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `UpdatePatchBaseline`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The time when the patch baseline was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2021-09-08T07:26:37Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who updated the patch baseline.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The creator of the patch baseline.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the patch baseline was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2021-09-07T03:42:56Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The name of the patch baseline.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `MyPatchBaseline`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The rules of scanning and installing patches for the specified operating system.
     ///
     /// Wire name: `ApprovalRules`.
     ///
     /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
-    pub approval_rules: Option<String>,
+    pub approval_rules: Option<::acs_runtime::CompactString>,
     /// The ID of the patch baseline.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `pb-445340b5c6504a85a300`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The share type of the patch baseline.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
     /// The rejected patches.
     ///
     /// Wire name: `RejectedPatches`.
-    pub rejected_patches: Option<Vec<String>>,
+    pub rejected_patches: Option<Vec<::acs_runtime::CompactString>>,
     /// The action of the rejected patch.
     ///
     /// Wire name: `RejectedPatchesAction`.
     ///
     /// Example: `ALLOW_AS_DEPENDENCY`
-    pub rejected_patches_action: Option<String>,
+    pub rejected_patches_action: Option<::acs_runtime::CompactString>,
     /// The approved patches.
     ///
     /// Wire name: `ApprovedPatches`.
-    pub approved_patches: Option<Vec<String>>,
+    pub approved_patches: Option<Vec<::acs_runtime::CompactString>>,
     /// Indicates whether the approved patch involves updates other than security-related updates.
     ///
     /// Wire name: `ApprovedPatchesEnableNonSecurity`.
@@ -1070,17 +1070,17 @@ pub struct PatchBaseline {
     /// The patch source configurations.
     ///
     /// Wire name: `Sources`.
-    pub sources: Option<Vec<String>>,
+    pub sources: Option<Vec<::acs_runtime::CompactString>>,
     /// The tags.
     ///
     /// Wire name: `Tags`.
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmy2zdbbjplii`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for PatchBaseline {
     fn serialize<S: ::serde::Serializer>(
@@ -1288,7 +1288,7 @@ impl PatchBaseline {
         self.share_type.as_deref()
     }
     /// `RejectedPatches`: empty when the service sent none.
-    pub fn rejected_patches(&self) -> &[String] {
+    pub fn rejected_patches(&self) -> &[::acs_runtime::CompactString] {
         self.rejected_patches.as_deref().unwrap_or_default()
     }
     /// `RejectedPatchesAction`, if the service sent it.
@@ -1296,7 +1296,7 @@ impl PatchBaseline {
         self.rejected_patches_action.as_deref()
     }
     /// `ApprovedPatches`: empty when the service sent none.
-    pub fn approved_patches(&self) -> &[String] {
+    pub fn approved_patches(&self) -> &[::acs_runtime::CompactString] {
         self.approved_patches.as_deref().unwrap_or_default()
     }
     /// `ApprovedPatchesEnableNonSecurity`, if the service sent it.
@@ -1304,11 +1304,13 @@ impl PatchBaseline {
         self.approved_patches_enable_non_security
     }
     /// `Sources`: empty when the service sent none.
-    pub fn sources(&self) -> &[String] {
+    pub fn sources(&self) -> &[::acs_runtime::CompactString] {
         self.sources.as_deref().unwrap_or_default()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `ResourceGroupId`, if the service sent it.

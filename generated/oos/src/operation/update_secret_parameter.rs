@@ -399,7 +399,7 @@ pub struct UpdateSecretParameterResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the parameter.
     ///
     /// Wire name: `Parameter`.
@@ -474,61 +474,61 @@ pub struct Parameter {
     /// Wire name: `Type`.
     ///
     /// Example: `Secret`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The time when the parameter was updated.
     ///
     /// Wire name: `UpdatedDate`.
     ///
     /// Example: `2020-09-01T09:33:11Z`
-    pub updated_date: Option<String>,
+    pub updated_date: Option<::acs_runtime::CompactString>,
     /// The user who updated the parameter.
     ///
     /// Wire name: `UpdatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub updated_by: Option<String>,
+    pub updated_by: Option<::acs_runtime::CompactString>,
     /// The ID of customer master key (CMK) of Key Management Service (KMS) that is used for encryption.
     ///
     /// Wire name: `KeyId`.
     ///
     /// Example: `80e9409f-78fa-42ab-84bd-83f40c******`
-    pub key_id: Option<String>,
+    pub key_id: Option<::acs_runtime::CompactString>,
     /// The tags of the parameter.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"k1": "v1", "k2": "v2"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The description of the parameter.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `SecretParameter`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The constraints of the parameter.
     ///
     /// Wire name: `Constraints`.
     ///
     /// Example: `'{''AllowedValues":["secretparameter"],"AllowedPattern":".*","MinLength":0,"MaxLength":20}'`
-    pub constraints: Option<String>,
+    pub constraints: Option<::acs_runtime::CompactString>,
     /// The ID of the resource group.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The user who created the parameter.
     ///
     /// Wire name: `CreatedBy`.
     ///
     /// Example: `root(130900000)`
-    pub created_by: Option<String>,
+    pub created_by: Option<::acs_runtime::CompactString>,
     /// The time when the parameter was created.
     ///
     /// Wire name: `CreatedDate`.
     ///
     /// Example: `2020-09-01T09:30:36Z`
-    pub created_date: Option<String>,
+    pub created_date: Option<::acs_runtime::CompactString>,
     /// The version number of the parameter.
     ///
     /// Wire name: `ParameterVersion`.
@@ -540,19 +540,19 @@ pub struct Parameter {
     /// Wire name: `Name`.
     ///
     /// Example: `MyParameter`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The ID of the parameter.
     ///
     /// Wire name: `Id`.
     ///
     /// Example: `p-0b0fff9919c946xxxxxx`
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
     /// The share type of the parameter.
     ///
     /// Wire name: `ShareType`.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Parameter {
     fn serialize<S: ::serde::Serializer>(
@@ -684,7 +684,9 @@ impl Parameter {
         self.key_id.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `Description`, if the service sent it.

@@ -578,7 +578,7 @@ pub struct UpdateStateConfigurationResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `1306108F-610C-40FD-AAD5-DA13E8B00BE9`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The details of the configuration.
     ///
     /// Wire name: `StateConfiguration`.
@@ -659,85 +659,85 @@ pub struct StateConfiguration {
     /// Wire name: `UpdateTime`.
     ///
     /// Example: `2021-03-22T03:13:32Z`
-    pub update_time: Option<String>,
+    pub update_time: Option<::acs_runtime::CompactString>,
     /// The time when the configuration was created.
     ///
     /// Wire name: `CreateTime`.
     ///
     /// Example: `2021-03-22T03:13:32Z`
-    pub create_time: Option<String>,
+    pub create_time: Option<::acs_runtime::CompactString>,
     /// The queried resources.
     ///
     /// Wire name: `Targets`.
     ///
     /// Example: `{ "ResourceType": "ALIYUN::ECS::Instance", "Filters": [ { "Type": "All", "RegionId": "cn-hangzhou", "Parameters": { "RegionId": "cn-hangzhou", "Status": "Running" } } ] }`
-    pub targets: Option<String>,
+    pub targets: Option<::acs_runtime::CompactString>,
     /// The tags added to the configuration.
     ///
     /// Wire name: `Tags`.
     ///
     /// Example: `{"Key": "oos", "Value": "inventory"}`
-    pub tags: Option<::acs_runtime::IndexMap<String, String>>,
+    pub tags: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// The ID of the desired-state configuration.
     ///
     /// Wire name: `StateConfigurationId`.
     ///
     /// Example: `StateConfigurationId`
-    pub state_configuration_id: Option<String>,
+    pub state_configuration_id: Option<::acs_runtime::CompactString>,
     /// The CRON expression.
     ///
     /// Wire name: `ScheduleExpression`.
     ///
     /// Example: `1 hour`
-    pub schedule_expression: Option<String>,
+    pub schedule_expression: Option<::acs_runtime::CompactString>,
     /// The name of the template.
     ///
     /// Wire name: `TemplateName`.
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
-    pub template_name: Option<String>,
+    pub template_name: Option<::acs_runtime::CompactString>,
     /// The name of the template version.
     ///
     /// Wire name: `TemplateVersion`.
     ///
     /// Example: `v1`
-    pub template_version: Option<String>,
+    pub template_version: Option<::acs_runtime::CompactString>,
     /// The configuration mode. Valid values:
     ///
     /// Wire name: `ConfigureMode`.
     ///
     /// Example: `ApplyAndAutoCorrect`
-    pub configure_mode: Option<String>,
+    pub configure_mode: Option<::acs_runtime::CompactString>,
     /// The schedule type.
     ///
     /// Wire name: `ScheduleType`.
     ///
     /// Example: `rate`
-    pub schedule_type: Option<String>,
+    pub schedule_type: Option<::acs_runtime::CompactString>,
     /// The parameters.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{"policy": {"ACS:Network": {"Collection": "Enabled"}, "ACS:Application": {"Collection": "Enabled"}}}`
-    pub parameters: Option<String>,
+    pub parameters: Option<::acs_runtime::CompactString>,
     /// The description of the desired-state configuration.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `collect inventory data`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The resource group ID.
     ///
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-acfmxsn4m4******`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
     /// The template ID.
     ///
     /// Wire name: `TemplateId`.
     ///
     /// Example: `t-1234asadf`
-    pub template_id: Option<String>,
+    pub template_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for StateConfiguration {
     fn serialize<S: ::serde::Serializer>(
@@ -895,7 +895,9 @@ impl StateConfiguration {
         self.targets.as_deref()
     }
     /// `Tags`, if the service sent it.
-    pub fn tags(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn tags(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.tags.as_ref()
     }
     /// `StateConfigurationId`, if the service sent it.

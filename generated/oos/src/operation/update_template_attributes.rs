@@ -365,7 +365,7 @@ pub struct UpdateTemplateAttributesResponse {
     /// The request ID.
     ///
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UpdateTemplateAttributesResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -248,25 +248,25 @@ pub struct ValidateTemplateContentResponse {
     /// Wire name: `Outputs`.
     ///
     /// Example: `{}`
-    pub outputs: Option<String>,
+    pub outputs: Option<::acs_runtime::CompactString>,
     /// The ID of the request.
     ///
     /// Wire name: `RequestId`.
     ///
     /// Example: `D5EE9591-1F2D-573E-8751-7F08BBB388D4`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The parameters of the template.
     ///
     /// Wire name: `Parameters`.
     ///
     /// Example: `{ "Status": { "Description": "(Required) The status of the Ecs instance.", "Type": "String" } }`
-    pub parameters: Option<String>,
+    pub parameters: Option<::acs_runtime::CompactString>,
     /// The RAM role.
     ///
     /// Wire name: `RamRole`.
     ///
     /// Example: `OOSServiceRole`
-    pub ram_role: Option<String>,
+    pub ram_role: Option<::acs_runtime::CompactString>,
     /// The task defined in the template.
     ///
     /// Wire name: `Tasks`.
@@ -365,31 +365,31 @@ pub struct Task {
     /// Wire name: `Outputs`.
     ///
     /// Example: `.instanceId`
-    pub outputs: Option<String>,
+    pub outputs: Option<::acs_runtime::CompactString>,
     /// The type of the task.
     ///
     /// Wire name: `Type`.
     ///
     /// Example: `ACS::ExecuteAPI`
-    pub r#type: Option<String>,
+    pub r#type: Option<::acs_runtime::CompactString>,
     /// The description of the task.
     ///
     /// Wire name: `Description`.
     ///
     /// Example: `(Required) The status of the Ecs instance.`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The name of the task.
     ///
     /// Wire name: `Name`.
     ///
     /// Example: `foo`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The properties of the task.
     ///
     /// Wire name: `Properties`.
     ///
     /// Example: `{"API": "DescribeInstances","Parameters": {"Status": "{{ Status }}"},"Service": "Ecs"}`
-    pub properties: Option<String>,
+    pub properties: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Task {
     fn serialize<S: ::serde::Serializer>(

@@ -754,23 +754,23 @@ pub struct AppendObjectResponse {
     /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-hash-crc64ecma`.
-    pub x_oss_hash_crc64ecma: Option<String>,
+    pub x_oss_hash_crc64ecma: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-version-id`.
-    pub x_oss_version_id: Option<String>,
+    pub x_oss_version_id: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-server-side-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-server-side-encryption`.
-    pub x_oss_server_side_encryption: Option<String>,
+    pub x_oss_server_side_encryption: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-server-side-data-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-server-side-data-encryption`.
-    pub x_oss_server_side_data_encryption: Option<String>,
+    pub x_oss_server_side_data_encryption: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-server-side-encryption-key-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-server-side-encryption-key-id`.
-    pub x_oss_server_side_encryption_key_id: Option<String>,
+    pub x_oss_server_side_encryption_key_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AppendObjectResponse {
     fn serialize<S: ::serde::Serializer>(

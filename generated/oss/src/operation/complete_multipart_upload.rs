@@ -498,11 +498,11 @@ pub struct CompleteMultipartUploadResponse {
     /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-version-id`.
-    pub x_oss_version_id: Option<String>,
+    pub x_oss_version_id: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-hash-crc64ecma`.
-    pub x_oss_hash_crc64ecma: Option<String>,
+    pub x_oss_hash_crc64ecma: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CompleteMultipartUploadResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -599,25 +599,25 @@ pub struct CompleteMultipartUploadResult {
     /// Wire name: `EncodingType`.
     ///
     /// Example: `url`
-    pub encoding_type: Option<String>,
+    pub encoding_type: Option<::acs_runtime::CompactString>,
     /// The URL that is used to access the uploaded object.
     ///
     /// Wire name: `Location`.
     ///
     /// Example: `http://oss-example.oss-cn-hangzhou.aliyuncs.com/multipart.data`
-    pub location: Option<String>,
+    pub location: Option<::acs_runtime::CompactString>,
     /// The name of the bucket that contains the object you want to restore.
     ///
     /// Wire name: `Bucket`.
     ///
     /// Example: `example-bucket`
-    pub bucket: Option<String>,
+    pub bucket: Option<::acs_runtime::CompactString>,
     /// The name of the uploaded object.
     ///
     /// Wire name: `Key`.
     ///
     /// Example: `multipart.data`
-    pub key: Option<String>,
+    pub key: Option<::acs_runtime::CompactString>,
     /// The ETag that is generated when an object is created. ETags are used to identify the content of objects.
     ///
     /// If an object is created by calling the CompleteMultipartUpload operation, the ETag value is not the MD5 hash of the object content but a unique value calculated based on a specific rule.
@@ -627,7 +627,7 @@ pub struct CompleteMultipartUploadResult {
     /// Wire name: `ETag`.
     ///
     /// Example: `"B864DB6A936D376F9F8D3ED3BBE540****"`
-    pub e_tag: Option<String>,
+    pub e_tag: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CompleteMultipartUploadResult {
     fn serialize<S: ::serde::Serializer>(

@@ -1013,27 +1013,27 @@ pub struct CopyObjectResponse {
     /// From the `x-oss-copy-source-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-copy-source-version-id`.
-    pub x_oss_copy_source_version_id: Option<String>,
+    pub x_oss_copy_source_version_id: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-version-id`.
-    pub x_oss_version_id: Option<String>,
+    pub x_oss_version_id: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-hash-crc64ecma`.
-    pub x_oss_hash_crc64ecma: Option<String>,
+    pub x_oss_hash_crc64ecma: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-server-side-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-server-side-encryption`.
-    pub x_oss_server_side_encryption: Option<String>,
+    pub x_oss_server_side_encryption: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-server-side-data-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-server-side-data-encryption`.
-    pub x_oss_server_side_data_encryption: Option<String>,
+    pub x_oss_server_side_data_encryption: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-server-side-encryption-key-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-server-side-encryption-key-id`.
-    pub x_oss_server_side_encryption_key_id: Option<String>,
+    pub x_oss_server_side_encryption_key_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CopyObjectResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -1184,13 +1184,13 @@ pub struct CopyObjectResult {
     /// Wire name: `ETag`.
     ///
     /// Example: `5B3C1A2E053D763E1B002CC607C5****`
-    pub e_tag: Option<String>,
+    pub e_tag: Option<::acs_runtime::CompactString>,
     /// The time when the destination object was last modified.
     ///
     /// Wire name: `LastModified`.
     ///
     /// Example: `Fri, 24 Feb 2012 07:18:48 GMT`
-    pub last_modified: Option<String>,
+    pub last_modified: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CopyObjectResult {
     fn serialize<S: ::serde::Serializer>(

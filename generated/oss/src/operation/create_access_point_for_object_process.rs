@@ -524,13 +524,13 @@ pub struct CreateAccessPointForObjectProcessResult {
     /// Wire name: `AccessPointForObjectProcessArn`.
     ///
     /// Example: `acs:oss:cn-qingdao:119335441657143:accesspointforobjectprocess/fc-ap-01`
-    pub access_point_for_object_process_arn: Option<String>,
+    pub access_point_for_object_process_arn: Option<::acs_runtime::CompactString>,
     /// The alias of the Object FC Access Point.
     ///
     /// Wire name: `AccessPointForObjectProcessAlias`.
     ///
     /// Example: `fc-ap-01-3b00521f653d2b3223680ec39dbbe2****-opapalias`
-    pub access_point_for_object_process_alias: Option<String>,
+    pub access_point_for_object_process_alias: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateAccessPointForObjectProcessResult {
     fn serialize<S: ::serde::Serializer>(

@@ -323,7 +323,7 @@ pub struct BucketDataRedundancyTransition {
     ///
     /// 4be5beb0f74f490186311b268bf6****
     /// ```
-    pub task_id: Option<String>,
+    pub task_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for BucketDataRedundancyTransition {
     fn serialize<S: ::serde::Serializer>(

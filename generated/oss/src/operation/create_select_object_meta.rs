@@ -351,7 +351,7 @@ pub struct CreateSelectObjectMetaResponse {
     /// Wire name: `ErrorMessage`.
     ///
     /// Example: `#`
-    pub error_message: Option<String>,
+    pub error_message: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CreateSelectObjectMetaResponse {
     fn serialize<S: ::serde::Serializer>(

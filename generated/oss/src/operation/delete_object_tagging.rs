@@ -271,7 +271,7 @@ pub struct DeleteObjectTaggingResponse {
     /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-version-id`.
-    pub x_oss_version_id: Option<String>,
+    pub x_oss_version_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DeleteObjectTaggingResponse {
     fn serialize<S: ::serde::Serializer>(

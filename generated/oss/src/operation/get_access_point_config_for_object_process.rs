@@ -340,7 +340,7 @@ pub struct GetAccessPointConfigForObjectProcessResult {
     /// Wire name: `AllowAnonymousAccessForObjectProcess`.
     ///
     /// Example: `false`
-    pub allow_anonymous_access_for_object_process: Option<String>,
+    pub allow_anonymous_access_for_object_process: Option<::acs_runtime::CompactString>,
     /// The container in which the Block Public Access configurations are stored.
     ///
     /// Wire name: `PublicAccessBlockConfiguration`.

@@ -338,13 +338,13 @@ pub struct Endpoints {
     /// Wire name: `PublicEndpoint`.
     ///
     /// Example: `fc-ap-01-111933544165****.oss-cn-qingdao.oss-object-process.aliyuncs.com`
-    pub public_endpoint: Option<String>,
+    pub public_endpoint: Option<::acs_runtime::CompactString>,
     /// The internal endpoint of the Object FC Access Point.
     ///
     /// Wire name: `InternalEndpoint`.
     ///
     /// Example: `fc-ap-01-111933544165****.oss-cn-qingdao-internal.oss-object-process.aliyuncs.com`
-    pub internal_endpoint: Option<String>,
+    pub internal_endpoint: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Endpoints {
     fn serialize<S: ::serde::Serializer>(
@@ -423,37 +423,37 @@ pub struct GetAccessPointForObjectProcessResult {
     /// Wire name: `AccessPointNameForObjectProcess`.
     ///
     /// Example: `fc-ap-01`
-    pub access_point_name_for_object_process: Option<String>,
+    pub access_point_name_for_object_process: Option<::acs_runtime::CompactString>,
     /// The alias of the Object FC Access Point.
     ///
     /// Wire name: `AccessPointForObjectProcessAlias`.
     ///
     /// Example: `fc-ap-01-3b00521f653d2b3223680ec39dbbe2****-opapalias`
-    pub access_point_for_object_process_alias: Option<String>,
+    pub access_point_for_object_process_alias: Option<::acs_runtime::CompactString>,
     /// The name of the access point.
     ///
     /// Wire name: `AccessPointName`.
     ///
     /// Example: `ap-01`
-    pub access_point_name: Option<String>,
+    pub access_point_name: Option<::acs_runtime::CompactString>,
     /// The UID of the Alibaba Cloud account to which the Object FC Access Point belongs.
     ///
     /// Wire name: `AccountId`.
     ///
     /// Example: `111933544165****`
-    pub account_id: Option<String>,
+    pub account_id: Option<::acs_runtime::CompactString>,
     /// The ARN of the Object FC Access Point.
     ///
     /// Wire name: `AccessPointForObjectProcessArn`.
     ///
     /// Example: `acs:oss:cn-qingdao:119335441657143:accesspointforobjectprocess/fc-ap-01`
-    pub access_point_for_object_process_arn: Option<String>,
+    pub access_point_for_object_process_arn: Option<::acs_runtime::CompactString>,
     /// The time when the Object FC Access Point was created. The value is a timestamp.
     ///
     /// Wire name: `CreationDate`.
     ///
     /// Example: `1626769503`
-    pub creation_date: Option<String>,
+    pub creation_date: Option<::acs_runtime::CompactString>,
     /// The status of the Object FC Access Point. Valid values:
     ///
     /// enable: The Object FC Access Point is created.
@@ -467,7 +467,7 @@ pub struct GetAccessPointForObjectProcessResult {
     /// Wire name: `Status`.
     ///
     /// Example: `enable`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The container that stores the endpoints of the Object FC Access Point.
     ///
     /// Wire name: `Endpoints`.
@@ -477,7 +477,7 @@ pub struct GetAccessPointForObjectProcessResult {
     /// Wire name: `AllowAnonymousAccessForObjectProcess`.
     ///
     /// Example: `false`
-    pub allow_anonymous_access_for_object_process: Option<String>,
+    pub allow_anonymous_access_for_object_process: Option<::acs_runtime::CompactString>,
     /// The container in which the Block Public Access configurations are stored.
     ///
     /// Wire name: `PublicAccessBlockConfiguration`.

@@ -190,7 +190,7 @@ pub struct GetBucketLocationResponse {
     /// Wire name: `LocationConstraint`.
     ///
     /// Example: `oss-cn-hangzhou`
-    pub location_constraint: Option<String>,
+    pub location_constraint: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GetBucketLocationResponse {
     fn serialize<S: ::serde::Serializer>(

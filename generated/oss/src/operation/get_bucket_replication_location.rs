@@ -326,7 +326,7 @@ pub struct LocationRtcConstraint {
     /// The regions where RTC is supported.
     ///
     /// Wire name: `Location`.
-    pub location: Option<Vec<String>>,
+    pub location: Option<Vec<::acs_runtime::CompactString>>,
 }
 impl ::serde::Serialize for LocationRtcConstraint {
     fn serialize<S: ::serde::Serializer>(
@@ -376,7 +376,7 @@ impl<'de> ::serde::Deserialize<'de> for LocationRtcConstraint {
 }
 impl LocationRtcConstraint {
     /// `Location`: empty when the service sent none.
-    pub fn location(&self) -> &[String] {
+    pub fn location(&self) -> &[::acs_runtime::CompactString] {
         self.location.as_deref().unwrap_or_default()
     }
 }
@@ -387,7 +387,7 @@ pub struct ReplicationLocation {
     /// The regions in which the destination bucket can be located.
     ///
     /// Wire name: `Location`.
-    pub location: Option<Vec<String>>,
+    pub location: Option<Vec<::acs_runtime::CompactString>>,
     /// The container that stores regions in which the destination bucket can be located with TransferType specified.
     ///
     /// Wire name: `LocationTransferTypeConstraint`.
@@ -465,7 +465,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplicationLocation {
 }
 impl ReplicationLocation {
     /// `Location`: empty when the service sent none.
-    pub fn location(&self) -> &[String] {
+    pub fn location(&self) -> &[::acs_runtime::CompactString] {
         self.location.as_deref().unwrap_or_default()
     }
     /// `LocationTransferTypeConstraint`, if the service sent it.

@@ -262,7 +262,7 @@ pub struct BucketResourceGroupConfiguration {
     /// Wire name: `ResourceGroupId`.
     ///
     /// Example: `rg-asdfklj***`
-    pub resource_group_id: Option<String>,
+    pub resource_group_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for BucketResourceGroupConfiguration {
     fn serialize<S: ::serde::Serializer>(

@@ -261,7 +261,7 @@ pub struct WormConfiguration {
     /// Wire name: `WormId`.
     ///
     /// Example: `1666E2CFB2B3418****`
-    pub worm_id: Option<String>,
+    pub worm_id: Option<::acs_runtime::CompactString>,
     /// The status of the retention policy. Valid values:
     ///
     /// - InProgress: indicates that the retention policy is in the InProgress state. By default, a retention policy is in the InProgress state after it is created. The policy remains in this state for 24 hours.
@@ -282,13 +282,13 @@ pub struct WormConfiguration {
     /// Wire name: `CreationDate`.
     ///
     /// Example: `2020-10-15T15:50:32`
-    pub creation_date: Option<String>,
+    pub creation_date: Option<::acs_runtime::CompactString>,
     /// The time at which the retention policy will be expired.
     ///
     /// Wire name: `ExpirationDate`.
     ///
     /// Example: `2020-10-16T15:50:32`
-    pub expiration_date: Option<String>,
+    pub expiration_date: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for WormConfiguration {
     fn serialize<S: ::serde::Serializer>(

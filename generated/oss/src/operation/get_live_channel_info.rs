@@ -292,7 +292,7 @@ pub struct LiveChannelConfiguration {
     /// Wire name: `Description`.
     ///
     /// Example: `test`
-    pub description: Option<String>,
+    pub description: Option<::acs_runtime::CompactString>,
     /// The status of the LiveChannel.
     ///
     /// Valid values:
@@ -302,7 +302,7 @@ pub struct LiveChannelConfiguration {
     /// Wire name: `Status`.
     ///
     /// Example: `enabled`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// The container that stores the configurations used by the LiveChannel to store uploaded data.
     /// > FragDuration, FragCount, and PlaylistName are returned only when the value of Type is HLS.
     ///

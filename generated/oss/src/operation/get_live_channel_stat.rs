@@ -290,19 +290,19 @@ pub struct LiveChannelStat {
     /// Wire name: `Status`.
     ///
     /// Example: `Live`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// If Status is set to Live, this element indicates the time when the current client starts to ingest streams. The value of the element is in the ISO 8601 format.
     ///
     /// Wire name: `ConnectedTime`.
     ///
     /// Example: `2016-08-25T06:25:15.000Z`
-    pub connected_time: Option<String>,
+    pub connected_time: Option<::acs_runtime::CompactString>,
     /// If Status is set to Live, this element indicates the IP address of the current client that ingests streams.
     ///
     /// Wire name: `RemoteAddr`.
     ///
     /// Example: `10.1.2.3:47745`
-    pub remote_addr: Option<String>,
+    pub remote_addr: Option<::acs_runtime::CompactString>,
     /// The container that stores video stream information if Status is set to Live.
     ///
     /// >Video and audio containers can be returned only if Status is set to Live. However, these two containers may not necessarily be returned if Status is set to Live. For example, if the client has connected to the LiveChannel but no audio or video stream is sent, these two containers are not returned.

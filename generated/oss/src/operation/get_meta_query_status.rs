@@ -264,7 +264,7 @@ pub struct MetaQueryStatus {
     /// Wire name: `State`.
     ///
     /// Example: `Runing`
-    pub state: Option<String>,
+    pub state: Option<::acs_runtime::CompactString>,
     /// The scan type. Valid values:
     /// - FullScanning: Full scanning is in progress.
     /// - IncrementalScanning: Incremental scanning is in progress.
@@ -272,19 +272,19 @@ pub struct MetaQueryStatus {
     /// Wire name: `Phase`.
     ///
     /// Example: `FullScanning`
-    pub phase: Option<String>,
+    pub phase: Option<::acs_runtime::CompactString>,
     /// The time when the metadata index library was created. The value follows the RFC 3339 standard in the YYYY-MM-DDTHH:mm:ss+TIMEZONE format. YYYY-MM-DD indicates the year, month, and day. T indicates the beginning of the time element. HH:mm:ss indicates the hour, minute, and second. TIMEZONE indicates the time zone.
     ///
     /// Wire name: `CreateTime`.
     ///
     /// Example: `2021-08-02T10:49:17.289372919+08:00`
-    pub create_time: Option<String>,
+    pub create_time: Option<::acs_runtime::CompactString>,
     /// The time when the metadata index library was updated. The value follows the RFC 3339 standard in the YYYY-MM-DDTHH:mm:ss+TIMEZONE format. YYYY-MM-DD indicates the year, month, and day. T indicates the beginning of the time element. HH:mm:ss indicates the hour, minute, and second. TIMEZONE indicates the time zone.
     ///
     /// Wire name: `UpdateTime`.
     ///
     /// Example: `2021-08-02T10:49:17.289372919+08:00`
-    pub update_time: Option<String>,
+    pub update_time: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for MetaQueryStatus {
     fn serialize<S: ::serde::Serializer>(

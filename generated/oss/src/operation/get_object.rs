@@ -890,19 +890,19 @@ pub struct GetObjectResponse {
     /// From the `x-oss-server-side-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-server-side-encryption`.
-    pub x_oss_server_side_encryption: Option<String>,
+    pub x_oss_server_side_encryption: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-server-side-encryption-key-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-server-side-encryption-key-id`.
-    pub x_oss_server_side_encryption_key_id: Option<String>,
+    pub x_oss_server_side_encryption_key_id: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-storage-class` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-storage-class`.
-    pub x_oss_storage_class: Option<String>,
+    pub x_oss_storage_class: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-object-type` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-object-type`.
-    pub x_oss_object_type: Option<String>,
+    pub x_oss_object_type: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-next-append-position` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-next-append-position`.
@@ -910,27 +910,27 @@ pub struct GetObjectResponse {
     /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-hash-crc64ecma`.
-    pub x_oss_hash_crc64ecma: Option<String>,
+    pub x_oss_hash_crc64ecma: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-expiration` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-expiration`.
-    pub x_oss_expiration: Option<String>,
+    pub x_oss_expiration: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-restore` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-restore`.
-    pub x_oss_restore: Option<String>,
+    pub x_oss_restore: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-process-status` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-process-status`.
-    pub x_oss_process_status: Option<String>,
+    pub x_oss_process_status: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-request-charged` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-request-charged`.
-    pub x_oss_request_charged: Option<String>,
+    pub x_oss_request_charged: Option<::acs_runtime::CompactString>,
     /// From the `Content-Md5` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Content-Md5`.
-    pub content_md5: Option<String>,
+    pub content_md5: Option<::acs_runtime::CompactString>,
     /// From the `Content-Length` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Content-Length`.
@@ -938,43 +938,45 @@ pub struct GetObjectResponse {
     /// From the `Last-Modified` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Last-Modified`.
-    pub last_modified: Option<String>,
+    pub last_modified: Option<::acs_runtime::CompactString>,
     /// From the `Content-Type` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Content-Type`.
-    pub content_type: Option<String>,
+    pub content_type: Option<::acs_runtime::CompactString>,
     /// From the `ETag` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `ETag`.
-    pub e_tag: Option<String>,
+    pub e_tag: Option<::acs_runtime::CompactString>,
     /// From the response headers named `x-oss-meta-…`, by the rest of their names in lower case.
     ///
     /// Wire name: `x-oss-meta-*`.
-    pub x_oss_meta: Option<::acs_runtime::IndexMap<String, String>>,
+    pub x_oss_meta: Option<
+        ::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>,
+    >,
     /// From the `Content-Range` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Content-Range`.
-    pub content_range: Option<String>,
+    pub content_range: Option<::acs_runtime::CompactString>,
     /// From the `Cache-Control` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Cache-Control`.
-    pub cache_control: Option<String>,
+    pub cache_control: Option<::acs_runtime::CompactString>,
     /// From the `Content-Disposition` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Content-Disposition`.
-    pub content_disposition: Option<String>,
+    pub content_disposition: Option<::acs_runtime::CompactString>,
     /// From the `Content-Encoding` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Content-Encoding`.
-    pub content_encoding: Option<String>,
+    pub content_encoding: Option<::acs_runtime::CompactString>,
     /// From the `Expires` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Expires`.
-    pub expires: Option<String>,
+    pub expires: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-version-id`.
-    pub x_oss_version_id: Option<String>,
+    pub x_oss_version_id: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-tagging-count` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-tagging-count`.
@@ -982,7 +984,7 @@ pub struct GetObjectResponse {
     /// From the `x-oss-server-side-data-encryption` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-server-side-data-encryption`.
-    pub x_oss_server_side_data_encryption: Option<String>,
+    pub x_oss_server_side_data_encryption: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-delete-marker` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-delete-marker`.
@@ -990,19 +992,19 @@ pub struct GetObjectResponse {
     /// From the `x-oss-sealed-time` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-sealed-time`.
-    pub x_oss_sealed_time: Option<String>,
+    pub x_oss_sealed_time: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-object-worm-retain-until-date` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-object-worm-retain-until-date`.
-    pub x_oss_object_worm_retain_until_date: Option<String>,
+    pub x_oss_object_worm_retain_until_date: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-object-worm-mode` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-object-worm-mode`.
-    pub x_oss_object_worm_mode: Option<String>,
+    pub x_oss_object_worm_mode: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-object-worm-legal-hold` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-object-worm-legal-hold`.
-    pub x_oss_object_worm_legal_hold: Option<String>,
+    pub x_oss_object_worm_legal_hold: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GetObjectResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -1360,7 +1362,9 @@ impl GetObjectResponse {
         self.e_tag.as_deref()
     }
     /// `x-oss-meta-*`, if the service sent it.
-    pub fn x_oss_meta(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn x_oss_meta(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.x_oss_meta.as_ref()
     }
     /// `Content-Range`, if the service sent it.

@@ -303,11 +303,11 @@ pub struct GetObjectMetaResponse {
     /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-version-id`.
-    pub x_oss_version_id: Option<String>,
+    pub x_oss_version_id: Option<::acs_runtime::CompactString>,
     /// From the `ETag` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `ETag`.
-    pub e_tag: Option<String>,
+    pub e_tag: Option<::acs_runtime::CompactString>,
     /// From the `Content-Length` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Content-Length`.
@@ -315,23 +315,23 @@ pub struct GetObjectMetaResponse {
     /// From the `x-oss-last-access-time` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-last-access-time`.
-    pub x_oss_last_access_time: Option<String>,
+    pub x_oss_last_access_time: Option<::acs_runtime::CompactString>,
     /// From the `Last-Modifed` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Last-Modifed`.
-    pub last_modifed: Option<String>,
+    pub last_modifed: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-transition-time` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-transition-time`.
-    pub x_oss_transition_time: Option<String>,
+    pub x_oss_transition_time: Option<::acs_runtime::CompactString>,
     /// From the `Last-Modified` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Last-Modified`.
-    pub last_modified: Option<String>,
+    pub last_modified: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-hash-crc64ecma`.
-    pub x_oss_hash_crc64ecma: Option<String>,
+    pub x_oss_hash_crc64ecma: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GetObjectMetaResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -276,7 +276,7 @@ pub struct GetObjectTaggingResponse {
     /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-version-id`.
-    pub x_oss_version_id: Option<String>,
+    pub x_oss_version_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GetObjectTaggingResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -284,19 +284,21 @@ pub struct GetSymlinkResponse {
     /// From the `x-oss-symlink-target` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-symlink-target`.
-    pub x_oss_symlink_target: Option<String>,
+    pub x_oss_symlink_target: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-version-id`.
-    pub x_oss_version_id: Option<String>,
+    pub x_oss_version_id: Option<::acs_runtime::CompactString>,
     /// From the `ETag` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `ETag`.
-    pub e_tag: Option<String>,
+    pub e_tag: Option<::acs_runtime::CompactString>,
     /// From the response headers named `x-oss-meta-…`, by the rest of their names in lower case.
     ///
     /// Wire name: `x-oss-meta-*`.
-    pub x_oss_meta: Option<::acs_runtime::IndexMap<String, String>>,
+    pub x_oss_meta: Option<
+        ::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>,
+    >,
 }
 impl ::serde::Serialize for GetSymlinkResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -384,7 +386,9 @@ impl GetSymlinkResponse {
         self.e_tag.as_deref()
     }
     /// `x-oss-meta-*`, if the service sent it.
-    pub fn x_oss_meta(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn x_oss_meta(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.x_oss_meta.as_ref()
     }
 }

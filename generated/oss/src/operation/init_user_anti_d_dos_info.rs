@@ -143,7 +143,7 @@ pub struct InitUserAntiDDosInfoResponse {
     /// From the `x-oss-defender-instance` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-defender-instance`.
-    pub x_oss_defender_instance: Option<String>,
+    pub x_oss_defender_instance: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for InitUserAntiDDosInfoResponse {
     fn serialize<S: ::serde::Serializer>(

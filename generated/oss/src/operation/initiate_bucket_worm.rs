@@ -254,7 +254,7 @@ pub struct InitiateBucketWormResponse {
     /// From the `x-oss-worm-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-worm-id`.
-    pub x_oss_worm_id: Option<String>,
+    pub x_oss_worm_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for InitiateBucketWormResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -790,25 +790,25 @@ pub struct InitiateMultipartUploadResult {
     /// Wire name: `Bucket`.
     ///
     /// Example: `example-bucket`
-    pub bucket: Option<String>,
+    pub bucket: Option<::acs_runtime::CompactString>,
     /// The name of the object that is uploaded by the multipart upload task.
     ///
     /// Wire name: `Key`.
     ///
     /// Example: `test.txt`
-    pub key: Option<String>,
+    pub key: Option<::acs_runtime::CompactString>,
     /// The upload ID that uniquely identifies the multipart upload task. The upload ID is used to call UploadPart and CompleteMultipartUpload later.
     ///
     /// Wire name: `UploadId`.
     ///
     /// Example: `0004B9894A22E5B1888A1E29F823****`
-    pub upload_id: Option<String>,
+    pub upload_id: Option<::acs_runtime::CompactString>,
     /// The encoding type of the object name in the response. If the encoding-type parameter is specified in the request, the object name in the response is encoded.
     ///
     /// Wire name: `EncodingType`.
     ///
     /// Example: `url`
-    pub encoding_type: Option<String>,
+    pub encoding_type: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for InitiateMultipartUploadResult {
     fn serialize<S: ::serde::Serializer>(

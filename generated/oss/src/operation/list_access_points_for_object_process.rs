@@ -348,19 +348,19 @@ pub struct AccessPointForObjectProcess {
     /// Wire name: `AccessPointNameForObjectProcess`.
     ///
     /// Example: `fc-ap-01`
-    pub access_point_name_for_object_process: Option<String>,
+    pub access_point_name_for_object_process: Option<::acs_runtime::CompactString>,
     /// The alias of the Object FC Access Point.
     ///
     /// Wire name: `AccessPointForObjectProcessAlias`.
     ///
     /// Example: `fc-ap-01-3b00521f653d2b3223680ec39dbbe2****-opapalias`
-    pub access_point_for_object_process_alias: Option<String>,
+    pub access_point_for_object_process_alias: Option<::acs_runtime::CompactString>,
     /// The name of the access point.
     ///
     /// Wire name: `AccessPointName`.
     ///
     /// Example: `fc-01`
-    pub access_point_name: Option<String>,
+    pub access_point_name: Option<::acs_runtime::CompactString>,
     /// The status of the Object FC Access Point. Valid values:
     ///
     /// enable: The Object FC Access Point is created.
@@ -374,13 +374,13 @@ pub struct AccessPointForObjectProcess {
     /// Wire name: `Status`.
     ///
     /// Example: `enable`
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// Whether allow anonymous user access this FC Access Point.
     ///
     /// Wire name: `AllowAnonymousAccessForObjectProcess`.
     ///
     /// Example: `false`
-    pub allow_anonymous_access_for_object_process: Option<String>,
+    pub allow_anonymous_access_for_object_process: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AccessPointForObjectProcess {
     fn serialize<S: ::serde::Serializer>(
@@ -577,13 +577,13 @@ pub struct ListAccessPointsForObjectProcessResult {
     /// Wire name: `NextContinuationToken`.
     ///
     /// Example: `abc`
-    pub next_continuation_token: Option<String>,
+    pub next_continuation_token: Option<::acs_runtime::CompactString>,
     /// The UID of the Alibaba Cloud account to which the Object FC Access Points belong.
     ///
     /// Wire name: `AccountId`.
     ///
     /// Example: `111933544165****`
-    pub account_id: Option<String>,
+    pub account_id: Option<::acs_runtime::CompactString>,
     /// The container that stores information about all Object FC Access Points.
     ///
     /// Wire name: `AccessPointsForObjectProcess`.

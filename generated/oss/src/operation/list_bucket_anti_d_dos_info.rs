@@ -341,7 +341,7 @@ pub struct AntiDdosListConfiguration {
     /// Wire name: `Marker`.
     ///
     /// Example: `abc`
-    pub marker: Option<String>,
+    pub marker: Option<::acs_runtime::CompactString>,
     /// Indicates whether all Anti-DDoS instances are returned.
     ///
     /// - true: All Anti-DDoS instances are returned.

@@ -353,7 +353,7 @@ pub struct ListInventoryConfigurationsResult {
     /// Wire name: `NextContinuationToken`.
     ///
     /// Example: `DFSadfe**`
-    pub next_continuation_token: Option<String>,
+    pub next_continuation_token: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ListInventoryConfigurationsResult {
     fn serialize<S: ::serde::Serializer>(

@@ -588,13 +588,13 @@ pub struct ListAllMyBucketsResult {
     /// Wire name: `Prefix`.
     ///
     /// Example: `logs/`
-    pub prefix: Option<String>,
+    pub prefix: Option<::acs_runtime::CompactString>,
     /// The name of the bucket from which the buckets are returned.
     ///
     /// Wire name: `Marker`.
     ///
     /// Example: `abc`
-    pub marker: Option<String>,
+    pub marker: Option<::acs_runtime::CompactString>,
     /// The maximum number of buckets that can be returned.
     ///
     /// Wire name: `MaxKeys`.
@@ -616,7 +616,7 @@ pub struct ListAllMyBucketsResult {
     /// Wire name: `NextMarker`.
     ///
     /// Example: `def`
-    pub next_marker: Option<String>,
+    pub next_marker: Option<::acs_runtime::CompactString>,
     /// The container that stores the information about multiple buckets.
     ///
     /// Wire name: `Buckets`.

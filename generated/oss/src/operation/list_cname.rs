@@ -256,13 +256,13 @@ pub struct ListCnameResult {
     /// Wire name: `Bucket`.
     ///
     /// Example: `example-bucket`
-    pub bucket: Option<String>,
+    pub bucket: Option<::acs_runtime::CompactString>,
     /// The name of the bucket owner.
     ///
     /// Wire name: `Owner`.
     ///
     /// Example: `133413***273506`
-    pub owner: Option<String>,
+    pub owner: Option<::acs_runtime::CompactString>,
     /// The container that is used to store the information about all CNAME records.
     ///
     /// Wire name: `Cname`.

@@ -405,13 +405,13 @@ pub struct ListLiveChannelResult {
     /// Wire name: `Prefix`.
     ///
     /// Example: `Channel`
-    pub prefix: Option<String>,
+    pub prefix: Option<::acs_runtime::CompactString>,
     /// The name of the LiveChannel after which the ListLiveChannel operation starts.
     ///
     /// Wire name: `Marker`.
     ///
     /// Example: `new`
-    pub marker: Option<String>,
+    pub marker: Option<::acs_runtime::CompactString>,
     /// The maximum number of returned LiveChannels in the response.
     ///
     /// Wire name: `MaxKeys`.
@@ -431,7 +431,7 @@ pub struct ListLiveChannelResult {
     /// Wire name: `NextMarker`.
     ///
     /// Example: `channel-0`
-    pub next_marker: Option<String>,
+    pub next_marker: Option<::acs_runtime::CompactString>,
     /// The container that stores the information about each returned LiveChannel.
     ///
     /// Wire name: `LiveChannel`.

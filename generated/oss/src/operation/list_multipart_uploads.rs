@@ -519,37 +519,37 @@ pub struct ListMultipartUploadsResult {
     /// Wire name: `Bucket`.
     ///
     /// Example: `example-bucket`
-    pub bucket: Option<String>,
+    pub bucket: Option<::acs_runtime::CompactString>,
     /// The method used to encode the object name in the response. If encoding-type is specified in the request, values of those elements including Delimiter, KeyMarker, Prefix, NextKeyMarker, and Key are encoded in the returned result.
     ///
     /// Wire name: `EncodingType`.
     ///
     /// Example: `url`
-    pub encoding_type: Option<String>,
+    pub encoding_type: Option<::acs_runtime::CompactString>,
     /// The name of the object that corresponds to the multipart upload task after which the list begins.
     ///
     /// Wire name: `KeyMarker`.
     ///
     /// Example: `abc`
-    pub key_marker: Option<String>,
+    pub key_marker: Option<::acs_runtime::CompactString>,
     /// The upload ID of the multipart upload task after which the list begins.
     ///
     /// Wire name: `UploadIdMarker`.
     ///
     /// Example: `0004B999EF5A239BB9138C6227D6****`
-    pub upload_id_marker: Option<String>,
+    pub upload_id_marker: Option<::acs_runtime::CompactString>,
     /// The object name marker in the response for the next request to return the remaining results.
     ///
     /// Wire name: `NextKeyMarker`.
     ///
     /// Example: `oss.avi`
-    pub next_key_marker: Option<String>,
+    pub next_key_marker: Option<::acs_runtime::CompactString>,
     /// The NextUploadMarker value that is used for the UploadMarker value in the next request if the response does not contain all required results.
     ///
     /// Wire name: `NextUploadIdMarker`.
     ///
     /// Example: `0004B99B8E707874FC2D692FA5D77D3F`
-    pub next_upload_id_marker: Option<String>,
+    pub next_upload_id_marker: Option<::acs_runtime::CompactString>,
     /// The maximum number of multipart upload tasks returned by OSS.
     ///
     /// Wire name: `MaxUploads`.
@@ -571,13 +571,13 @@ pub struct ListMultipartUploadsResult {
     /// Wire name: `Prefix`.
     ///
     /// Example: `logs/`
-    pub prefix: Option<String>,
+    pub prefix: Option<::acs_runtime::CompactString>,
     /// The character used to group objects by name. If you specify the Delimiter parameter in the request, the response contains the CommonPrefixes element. Objects whose names contain the same string from the prefix to the next occurrence of the delimiter are grouped as a single result element in
     ///
     /// Wire name: `Delimiter`.
     ///
     /// Example: `/`
-    pub delimiter: Option<String>,
+    pub delimiter: Option<::acs_runtime::CompactString>,
     /// The ID list of the multipart upload tasks.
     ///
     /// Wire name: `Upload`.

@@ -520,25 +520,25 @@ pub struct ListVersionsResult {
     /// Wire name: `Name`.
     ///
     /// Example: `example-bucket`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The prefix contained in the names of the returned objects.
     ///
     /// Wire name: `Prefix`.
     ///
     /// Example: `logs/`
-    pub prefix: Option<String>,
+    pub prefix: Option<::acs_runtime::CompactString>,
     /// Indicates the object from which the ListObjectVersions (GetBucketVersions) operation starts.
     ///
     /// Wire name: `KeyMarker`.
     ///
     /// Example: `abc`
-    pub key_marker: Option<String>,
+    pub key_marker: Option<::acs_runtime::CompactString>,
     /// The version from which the ListObjectVersions (GetBucketVersions) operation starts. This parameter is used together with KeyMarker.
     ///
     /// Wire name: `VersionIdMarker`.
     ///
     /// Example: `CAEQGBiBgIC_jq7P9xYiIDRiZWJkNjY2Y2Q4NDQ5ZTI5ZGE5ODIxMTIyZThl****`
-    pub version_id_marker: Option<String>,
+    pub version_id_marker: Option<::acs_runtime::CompactString>,
     /// The maximum number of objects that can be returned in the response.
     ///
     /// Wire name: `MaxKeys`.
@@ -550,7 +550,7 @@ pub struct ListVersionsResult {
     /// Wire name: `Delimiter`.
     ///
     /// Example: `/`
-    pub delimiter: Option<String>,
+    pub delimiter: Option<::acs_runtime::CompactString>,
     /// Indicates whether the returned results are truncated.
     ///
     /// - true: indicates that not all results are returned for the request.
@@ -565,19 +565,19 @@ pub struct ListVersionsResult {
     /// Wire name: `EncodingType`.
     ///
     /// Example: `url`
-    pub encoding_type: Option<String>,
+    pub encoding_type: Option<::acs_runtime::CompactString>,
     /// If not all results are returned for the request, the NextKeyMarker parameter is included in the response to indicate the key-marker value of the next ListObjectVersions (GetBucketVersions) request.
     ///
     /// Wire name: `NextKeyMarker`.
     ///
     /// Example: `def`
-    pub next_key_marker: Option<String>,
+    pub next_key_marker: Option<::acs_runtime::CompactString>,
     /// If not all results are returned for the request, the NextVersionIdMarker parameter is included in the response to indicate the version-id-marker value of the next ListObjectVersions (GetBucketVersions) request.
     ///
     /// Wire name: `NextVersionIdMarker`.
     ///
     /// Example: `CAEQMxiBgICbof2D0BYiIGRhZjgwMzJiMjA3MjQ0ODE5MWYxZDYwMzJlZjU1****`
-    pub next_version_id_marker: Option<String>,
+    pub next_version_id_marker: Option<::acs_runtime::CompactString>,
     /// The container that stores the versions of objects except for delete markers
     ///
     /// Wire name: `Version`.

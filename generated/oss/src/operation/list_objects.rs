@@ -470,19 +470,19 @@ pub struct ListBucketResult {
     /// Wire name: `Name`.
     ///
     /// Example: `example-bucket`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The prefix in the names of the returned objects.
     ///
     /// Wire name: `Prefix`.
     ///
     /// Example: `logs/`
-    pub prefix: Option<String>,
+    pub prefix: Option<::acs_runtime::CompactString>,
     /// The name of the object after which the list operation starts.
     ///
     /// Wire name: `Marker`.
     ///
     /// Example: `abc`
-    pub marker: Option<String>,
+    pub marker: Option<::acs_runtime::CompactString>,
     /// The maximum number of the returned objects in the response.
     ///
     /// Wire name: `MaxKeys`.
@@ -494,7 +494,7 @@ pub struct ListBucketResult {
     /// Wire name: `Delimiter`.
     ///
     /// Example: `/`
-    pub delimiter: Option<String>,
+    pub delimiter: Option<::acs_runtime::CompactString>,
     /// Indicates whether the returned results are truncated.
     ///
     /// Valid values: true and false
@@ -517,13 +517,13 @@ pub struct ListBucketResult {
     /// Wire name: `EncodingType`.
     ///
     /// Example: `url`
-    pub encoding_type: Option<String>,
+    pub encoding_type: Option<::acs_runtime::CompactString>,
     /// The position from which the next list operation starts.
     ///
     /// Wire name: `NextMarker`.
     ///
     /// Example: `def`
-    pub next_marker: Option<String>,
+    pub next_marker: Option<::acs_runtime::CompactString>,
     /// The container that stores the metadata of each returned object.
     ///
     /// Wire name: `Contents`.

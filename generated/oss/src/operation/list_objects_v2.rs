@@ -592,19 +592,19 @@ pub struct ListBucketResult {
     /// Wire name: `Name`.
     ///
     /// Example: `example-bucket`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// The prefix in the names of the returned objects.
     ///
     /// Wire name: `Prefix`.
     ///
     /// Example: `logs/`
-    pub prefix: Option<String>,
+    pub prefix: Option<::acs_runtime::CompactString>,
     /// If the start-after parameter is specified in the request, the response contains StartAfter.
     ///
     /// Wire name: `StartAfter`.
     ///
     /// Example: `test.txt`
-    pub start_after: Option<String>,
+    pub start_after: Option<::acs_runtime::CompactString>,
     /// The maximum number of the returned objects in the response.
     ///
     /// Wire name: `MaxKeys`.
@@ -616,7 +616,7 @@ pub struct ListBucketResult {
     /// Wire name: `Delimiter`.
     ///
     /// Example: `/`
-    pub delimiter: Option<String>,
+    pub delimiter: Option<::acs_runtime::CompactString>,
     /// Indicates whether the returned results are truncated.
     ///
     /// Valid values: true and false
@@ -645,19 +645,19 @@ pub struct ListBucketResult {
     /// Wire name: `EncodingType`.
     ///
     /// Example: `url`
-    pub encoding_type: Option<String>,
+    pub encoding_type: Option<::acs_runtime::CompactString>,
     /// If the continuation-token parameter is specified in the request, the response contains ContinuationToken.
     ///
     /// Wire name: `ContinuationToken`.
     ///
     /// Example: `CgJiYw--`
-    pub continuation_token: Option<String>,
+    pub continuation_token: Option<::acs_runtime::CompactString>,
     /// The token from which the next list operation starts. The NextContinuationToken value is used as the ContinuationToken value to query subsequent results.
     ///
     /// Wire name: `NextContinuationToken`.
     ///
     /// Example: `CgJiYw--`
-    pub next_continuation_token: Option<String>,
+    pub next_continuation_token: Option<::acs_runtime::CompactString>,
     /// The container that stores the metadata of each returned object.
     ///
     /// Wire name: `Contents`.

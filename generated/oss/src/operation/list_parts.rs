@@ -462,19 +462,19 @@ pub struct ListPartsResult {
     /// Wire name: `Bucket`.
     ///
     /// Example: `example-bucket`
-    pub bucket: Option<String>,
+    pub bucket: Option<::acs_runtime::CompactString>,
     /// The name of the object.
     ///
     /// Wire name: `Key`.
     ///
     /// Example: `multipart.data`
-    pub key: Option<String>,
+    pub key: Option<::acs_runtime::CompactString>,
     /// The ID of the upload task.
     ///
     /// Wire name: `UploadId`.
     ///
     /// Example: `0004B999EF5A239BB9138C6227D69F95`
-    pub upload_id: Option<String>,
+    pub upload_id: Option<::acs_runtime::CompactString>,
     /// The position from which the list starts. All parts whose part numbers are greater than the value of this parameter are listed.
     ///
     /// Wire name: `PartNumberMarker`.

@@ -354,7 +354,7 @@ pub struct ListBucketDataRedundancyTransition {
     /// Wire name: `NextContinuationToken`.
     ///
     /// Example: `def`
-    pub next_continuation_token: Option<String>,
+    pub next_continuation_token: Option<::acs_runtime::CompactString>,
     /// Container for storage redundancy transition tasks.
     ///
     /// Wire name: `BucketDataRedundancyTransition`.

@@ -371,19 +371,19 @@ pub struct OptionObjectResponse {
     /// From the `Access-Control-Allow-Origin` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Access-Control-Allow-Origin`.
-    pub access_control_allow_origin: Option<String>,
+    pub access_control_allow_origin: Option<::acs_runtime::CompactString>,
     /// From the `Access-Control-Allow-Methods` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Access-Control-Allow-Methods`.
-    pub access_control_allow_methods: Option<String>,
+    pub access_control_allow_methods: Option<::acs_runtime::CompactString>,
     /// From the `Access-Control-Allow-Headers` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Access-Control-Allow-Headers`.
-    pub access_control_allow_headers: Option<String>,
+    pub access_control_allow_headers: Option<::acs_runtime::CompactString>,
     /// From the `Access-Control-Expose-Headers` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Access-Control-Expose-Headers`.
-    pub access_control_expose_headers: Option<String>,
+    pub access_control_expose_headers: Option<::acs_runtime::CompactString>,
     /// From the `Access-Control-Max-Age` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Access-Control-Max-Age`.

@@ -259,7 +259,7 @@ pub struct PutBucketReplicationResponse {
     /// From the `x-oss-replication-rule-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-replication-rule-id`.
-    pub x_oss_replication_rule_id: Option<String>,
+    pub x_oss_replication_rule_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for PutBucketReplicationResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -340,7 +340,7 @@ impl PutDataLakeCachePrefetchJobResponse {
 #[non_exhaustive]
 pub struct DataLakeCachePrefetchJobId {
     /// Wire name: `ID`.
-    pub id: Option<String>,
+    pub id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for DataLakeCachePrefetchJobId {
     fn serialize<S: ::serde::Serializer>(

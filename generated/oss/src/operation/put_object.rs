@@ -732,19 +732,19 @@ pub struct PutObjectResponse {
     /// From the `x-oss-hash-crc64ecma` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-hash-crc64ecma`.
-    pub x_oss_hash_crc64ecma: Option<String>,
+    pub x_oss_hash_crc64ecma: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-version-id`.
-    pub x_oss_version_id: Option<String>,
+    pub x_oss_version_id: Option<::acs_runtime::CompactString>,
     /// From the `Content-MD5` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `Content-MD5`.
-    pub content_md5: Option<String>,
+    pub content_md5: Option<::acs_runtime::CompactString>,
     /// From the `ETag` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `ETag`.
-    pub e_tag: Option<String>,
+    pub e_tag: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for PutObjectResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -356,11 +356,11 @@ pub struct RestoreObjectResponse {
     /// From the `x-oss-object-restore-priority` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-object-restore-priority`.
-    pub x_oss_object_restore_priority: Option<String>,
+    pub x_oss_object_restore_priority: Option<::acs_runtime::CompactString>,
     /// From the `x-oss-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-version-id`.
-    pub x_oss_version_id: Option<String>,
+    pub x_oss_version_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for RestoreObjectResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -270,7 +270,7 @@ pub struct SealAppendObjectResponse {
     /// From the `x-oss-sealed-time` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-sealed-time`.
-    pub x_oss_sealed_time: Option<String>,
+    pub x_oss_sealed_time: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for SealAppendObjectResponse {
     fn serialize<S: ::serde::Serializer>(

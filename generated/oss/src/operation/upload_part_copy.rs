@@ -637,7 +637,7 @@ pub struct UploadPartCopyResponse {
     /// From the `x-oss-copy-source-version-id` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-oss-copy-source-version-id`.
-    pub x_oss_copy_source_version_id: Option<String>,
+    pub x_oss_copy_source_version_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for UploadPartCopyResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -718,13 +718,13 @@ pub struct CopyPartResult {
     /// Wire name: `LastModified`.
     ///
     /// Example: `2014-07-17T06:27:54.000Z`
-    pub last_modified: Option<String>,
+    pub last_modified: Option<::acs_runtime::CompactString>,
     /// The ETag of the copied part.
     ///
     /// Wire name: `ETag`.
     ///
     /// Example: `"5B3C1A2E053D763E1B002CC607C5****"`
-    pub e_tag: Option<String>,
+    pub e_tag: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for CopyPartResult {
     fn serialize<S: ::serde::Serializer>(

@@ -408,7 +408,7 @@ pub struct AssumeRoleResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `6894B13B-6D71-4EF5-88FA-F32781734A7F`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The temporary identity that you use to assume the RAM role.
     ///
     /// Wire name: `AssumedRoleUser`.
@@ -418,7 +418,7 @@ pub struct AssumeRoleResponse {
     /// Wire name: `Credentials`.
     pub credentials: Option<Credentials>,
     /// Wire name: `SourceIdentity`.
-    pub source_identity: Option<String>,
+    pub source_identity: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AssumeRoleResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -513,13 +513,13 @@ pub struct AssumedRoleUser {
     /// Wire name: `AssumedRoleId`.
     ///
     /// Example: `34458433936495****:alice`
-    pub assumed_role_id: Option<String>,
+    pub assumed_role_id: Option<::acs_runtime::CompactString>,
     /// The ARN of the temporary identity that you use to assume the RAM role.
     ///
     /// Wire name: `Arn`.
     ///
     /// Example: `acs:ram::123456789012****:role/adminrole/alice`
-    pub arn: Option<String>,
+    pub arn: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AssumedRoleUser {
     fn serialize<S: ::serde::Serializer>(
@@ -596,25 +596,25 @@ pub struct Credentials {
     /// Wire name: `SecurityToken`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `********`
-    pub security_token: Option<String>,
+    pub security_token: Option<::acs_runtime::CompactString>,
     /// The time when the STS token expires. The time is displayed in UTC.
     ///
     /// Wire name: `Expiration`.
     ///
     /// Example: `2015-04-09T11:52:19Z`
-    pub expiration: Option<String>,
+    pub expiration: Option<::acs_runtime::CompactString>,
     /// The AccessKey secret.
     ///
     /// Wire name: `AccessKeySecret`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `wyLTSmsyPGP1ohvvw8xYgB29dlGI8KMiH2pK****`
-    pub access_key_secret: Option<String>,
+    pub access_key_secret: Option<::acs_runtime::CompactString>,
     /// The AccessKey ID.
     ///
     /// Wire name: `AccessKeyId`.
     ///
     /// Example: `STS.L4aBSCSJVMuKg5U1****`
-    pub access_key_id: Option<String>,
+    pub access_key_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Credentials {
     fn serialize<S: ::serde::Serializer>(

@@ -425,7 +425,7 @@ pub struct AssumeRoleWithOidcResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `3D57EAD2-8723-1F26-B69C-F8707D8B565D`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information about the OIDC token.
     ///
     /// Wire name: `OIDCTokenInfo`.
@@ -439,7 +439,7 @@ pub struct AssumeRoleWithOidcResponse {
     /// Wire name: `Credentials`.
     pub credentials: Option<Credentials>,
     /// Wire name: `SourceIdentity`.
-    pub source_identity: Option<String>,
+    pub source_identity: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AssumeRoleWithOidcResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -548,7 +548,7 @@ pub struct OidcTokenInfo {
     /// Wire name: `Subject`.
     ///
     /// Example: `KryrkIdjylZb7agUgCEf****`
-    pub subject: Option<String>,
+    pub subject: Option<::acs_runtime::CompactString>,
     /// The URL of the issuer,
     ///
     /// which is represented by the `iss` field in the OIDC Token.
@@ -556,7 +556,7 @@ pub struct OidcTokenInfo {
     /// Wire name: `Issuer`.
     ///
     /// Example: `https://dev-xxxxxx.okta.com`
-    pub issuer: Option<String>,
+    pub issuer: Option<::acs_runtime::CompactString>,
     /// The audience. If multiple audiences are returned, the audiences are separated by commas (,).
     ///
     /// The audience is represented by the `aud` field in the OIDC Token.
@@ -564,25 +564,25 @@ pub struct OidcTokenInfo {
     /// Wire name: `ClientIds`.
     ///
     /// Example: `496271242565057****`
-    pub client_ids: Option<String>,
+    pub client_ids: Option<::acs_runtime::CompactString>,
     /// The time when the OIDC token expires.
     ///
     /// Wire name: `ExpirationTime`.
     ///
     /// Example: `2021-10-20T04:27:09Z`
-    pub expiration_time: Option<String>,
+    pub expiration_time: Option<::acs_runtime::CompactString>,
     /// The time when the OIDC token was issued.
     ///
     /// Wire name: `IssuanceTime`.
     ///
     /// Example: `2021-10-20T03:27:09Z`
-    pub issuance_time: Option<String>,
+    pub issuance_time: Option<::acs_runtime::CompactString>,
     /// The verification information about the OIDC token. For more information, see Manage an OIDC IdP.
     ///
     /// Wire name: `VerificationInfo`.
     ///
     /// Example: `Success`
-    pub verification_info: Option<String>,
+    pub verification_info: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for OidcTokenInfo {
     fn serialize<S: ::serde::Serializer>(
@@ -709,13 +709,13 @@ pub struct AssumedRoleUser {
     /// Wire name: `AssumedRoleId`.
     ///
     /// Example: `33157794895460****`
-    pub assumed_role_id: Option<String>,
+    pub assumed_role_id: Option<::acs_runtime::CompactString>,
     /// The ARN of the temporary identity that you use to assume the RAM role.
     ///
     /// Wire name: `Arn`.
     ///
     /// Example: `acs:ram::113511544585****:role/testoidc/TestOidcAssumedRoleSession`
-    pub arn: Option<String>,
+    pub arn: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AssumedRoleUser {
     fn serialize<S: ::serde::Serializer>(
@@ -792,25 +792,25 @@ pub struct Credentials {
     /// Wire name: `SecurityToken`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `CAIShwJ1q6Ft5B2yfSjIr5bSEsj4g7BihPWGWHz****`
-    pub security_token: Option<String>,
+    pub security_token: Option<::acs_runtime::CompactString>,
     /// The time when the STS token expires. The time is displayed in UTC.
     ///
     /// Wire name: `Expiration`.
     ///
     /// Example: `2021-10-20T04:27:09Z`
-    pub expiration: Option<String>,
+    pub expiration: Option<::acs_runtime::CompactString>,
     /// The AccessKey secret.
     ///
     /// Wire name: `AccessKeySecret`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `CVwjCkNzTMupZ8NbTCxCBRq3K16jtcWFTJAyBEv2****`
-    pub access_key_secret: Option<String>,
+    pub access_key_secret: Option<::acs_runtime::CompactString>,
     /// The AccessKey ID.
     ///
     /// Wire name: `AccessKeyId`.
     ///
     /// Example: `STS.NUgYrLnoC37mZZCNnAbez****`
-    pub access_key_id: Option<String>,
+    pub access_key_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Credentials {
     fn serialize<S: ::serde::Serializer>(

@@ -389,7 +389,7 @@ pub struct AssumeRoleWithSamlResponse {
     /// Wire name: `RequestId`.
     ///
     /// Example: `6894B13B-6D71-4EF5-88FA-F32781734A7F`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// The information in the SAML assertion.
     ///
     /// Wire name: `SAMLAssertionInfo`.
@@ -403,7 +403,7 @@ pub struct AssumeRoleWithSamlResponse {
     /// Wire name: `Credentials`.
     pub credentials: Option<Credentials>,
     /// Wire name: `SourceIdentity`.
-    pub source_identity: Option<String>,
+    pub source_identity: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AssumeRoleWithSamlResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -512,25 +512,25 @@ pub struct SamlAssertionInfo {
     /// Wire name: `SubjectType`.
     ///
     /// Example: `persistent`
-    pub subject_type: Option<String>,
+    pub subject_type: Option<::acs_runtime::CompactString>,
     /// The value in the NameID sub-element of the `Subject` element in the SAML assertion.
     ///
     /// Wire name: `Subject`.
     ///
     /// Example: `alice@example.com`
-    pub subject: Option<String>,
+    pub subject: Option<::acs_runtime::CompactString>,
     /// The value in the `Issuer` element in the SAML assertion.
     ///
     /// Wire name: `Issuer`.
     ///
     /// Example: `http://example.com/adfs/services/trust`
-    pub issuer: Option<String>,
+    pub issuer: Option<::acs_runtime::CompactString>,
     /// The `Recipient` attribute of the SubjectConfirmationData sub-element. SubjectConfirmationData is a sub-element of the `Subject` element in the SAML assertion.
     ///
     /// Wire name: `Recipient`.
     ///
     /// Example: `https://signin.aliyun.com/saml-role/SSO`
-    pub recipient: Option<String>,
+    pub recipient: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for SamlAssertionInfo {
     fn serialize<S: ::serde::Serializer>(
@@ -617,13 +617,13 @@ pub struct AssumedRoleUser {
     /// Wire name: `AssumedRoleId`.
     ///
     /// Example: `34458433936495****:alice`
-    pub assumed_role_id: Option<String>,
+    pub assumed_role_id: Option<::acs_runtime::CompactString>,
     /// The ARN of the temporary identity that you use to assume the RAM role.
     ///
     /// Wire name: `Arn`.
     ///
     /// Example: `acs:sts::123456789012****:assumed-role/AdminRole/alice`
-    pub arn: Option<String>,
+    pub arn: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for AssumedRoleUser {
     fn serialize<S: ::serde::Serializer>(
@@ -700,25 +700,25 @@ pub struct Credentials {
     /// Wire name: `SecurityToken`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `********`
-    pub security_token: Option<String>,
+    pub security_token: Option<::acs_runtime::CompactString>,
     /// The time when the STS token expires. The time is displayed in UTC.
     ///
     /// Wire name: `Expiration`.
     ///
     /// Example: `2015-04-09T11:52:19Z`
-    pub expiration: Option<String>,
+    pub expiration: Option<::acs_runtime::CompactString>,
     /// The AccessKey secret.
     ///
     /// Wire name: `AccessKeySecret`; sensitive: redacted from `Debug` output.
     ///
     /// Example: `wyLTSmsyPGP1ohvvw8xYgB29dlGI8KMiH2pK****`
-    pub access_key_secret: Option<String>,
+    pub access_key_secret: Option<::acs_runtime::CompactString>,
     /// The AccessKey ID.
     ///
     /// Wire name: `AccessKeyId`.
     ///
     /// Example: `STS.L4aBSCSJVMuKg5U1****`
-    pub access_key_id: Option<String>,
+    pub access_key_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Credentials {
     fn serialize<S: ::serde::Serializer>(

@@ -121,31 +121,31 @@ pub struct GetCallerIdentityResponse {
     /// Wire name: `IdentityType`.
     ///
     /// Example: `RAMUser`
-    pub identity_type: Option<String>,
+    pub identity_type: Option<::acs_runtime::CompactString>,
     /// Wire name: `AccountId`.
     ///
     /// Example: `196813200012****`
-    pub account_id: Option<String>,
+    pub account_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `RequestId`.
     ///
     /// Example: `3C87BF47-3724-5443-ADC1-5AEAD9A03EB1`
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `PrincipalId`.
     ///
     /// Example: `28877424437521****`
-    pub principal_id: Option<String>,
+    pub principal_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `UserId`.
     ///
     /// Example: `216959339000****`
-    pub user_id: Option<String>,
+    pub user_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Arn`.
     ///
     /// Example: `acs:ram::196813200012****:user/admin`
-    pub arn: Option<String>,
+    pub arn: Option<::acs_runtime::CompactString>,
     /// Wire name: `RoleId`.
     ///
     /// Example: `33537620082992****`
-    pub role_id: Option<String>,
+    pub role_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for GetCallerIdentityResponse {
     fn serialize<S: ::serde::Serializer>(

@@ -729,9 +729,9 @@ impl CreateFleetFluentBuilder {
 #[non_exhaustive]
 pub struct CreateFleetResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `FleetId`.
-    pub fleet_id: Option<String>,
+    pub fleet_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Fleet`.
     pub fleet: Option<Fleet>,
 }
@@ -1229,13 +1229,13 @@ pub struct Tag {
     /// Wire name: `Key`.
     ///
     /// Example: `env`
-    pub key: Option<String>,
+    pub key: Option<::acs_runtime::CompactString>,
     /// The tag value.
     ///
     /// Wire name: `Value`.
     ///
     /// Example: `prod`
-    pub value: Option<String>,
+    pub value: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Tag {
     fn serialize<S: ::serde::Serializer>(
@@ -1304,7 +1304,7 @@ pub struct Disk {
     /// Wire name: `Size`.
     pub size: Option<i32>,
     /// Wire name: `Category`.
-    pub category: Option<String>,
+    pub category: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Disk {
     fn serialize<S: ::serde::Serializer>(
@@ -1371,7 +1371,7 @@ impl Disk {
 #[non_exhaustive]
 pub struct LaunchTemplate {
     /// Wire name: `TemplateId`.
-    pub template_id: Option<String>,
+    pub template_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Version`.
     pub version: Option<i32>,
     /// Wire name: `Disks`.
@@ -1452,11 +1452,11 @@ pub struct Fleet {
     /// Wire name: `FleetId`.
     ///
     /// Example: `f-1`
-    pub fleet_id: Option<String>,
+    pub fleet_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Name`.
     ///
     /// Example: `web`
-    pub name: Option<String>,
+    pub name: Option<::acs_runtime::CompactString>,
     /// Wire name: `Capacity`.
     ///
     /// Example: `4`
@@ -1474,11 +1474,11 @@ pub struct Fleet {
     /// Wire name: `Tags`.
     pub tags: Option<Vec<Tag>>,
     /// Wire name: `InstanceTypes`.
-    pub instance_types: Option<Vec<String>>,
+    pub instance_types: Option<Vec<::acs_runtime::CompactString>>,
     /// Wire name: `LaunchTemplate`.
     pub launch_template: Option<LaunchTemplate>,
     /// Wire name: `Labels`.
-    pub labels: Option<::acs_runtime::IndexMap<String, String>>,
+    pub labels: Option<::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>>,
     /// Wire name: `Extra`.
     pub extra: Option<::serde_json::Value>,
 }
@@ -1614,7 +1614,7 @@ impl Fleet {
         self.tags.as_deref().unwrap_or_default()
     }
     /// `InstanceTypes`: empty when the service sent none.
-    pub fn instance_types(&self) -> &[String] {
+    pub fn instance_types(&self) -> &[::acs_runtime::CompactString] {
         self.instance_types.as_deref().unwrap_or_default()
     }
     /// `LaunchTemplate`, if the service sent it.
@@ -1622,7 +1622,9 @@ impl Fleet {
         self.launch_template.as_ref()
     }
     /// `Labels`, if the service sent it.
-    pub fn labels(&self) -> Option<&::acs_runtime::IndexMap<String, String>> {
+    pub fn labels(
+        &self,
+    ) -> Option<&::acs_runtime::IndexMap<String, ::acs_runtime::CompactString>> {
         self.labels.as_ref()
     }
     /// `Extra`, if the service sent it.

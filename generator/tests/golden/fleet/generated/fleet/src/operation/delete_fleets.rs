@@ -201,7 +201,7 @@ impl DeleteFleetsFluentBuilder {
 #[non_exhaustive]
 pub struct DeleteFleetsResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Results`.
     pub results: Option<Vec<DeleteFleetsResponseResult>>,
 }
@@ -270,9 +270,9 @@ impl DeleteFleetsResponse {
 #[non_exhaustive]
 pub struct DeleteFleetsResponseResult {
     /// Wire name: `FleetId`.
-    pub fleet_id: Option<String>,
+    pub fleet_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Code`.
-    pub code: Option<String>,
+    pub code: Option<::acs_runtime::CompactString>,
     /// Wire name: `Success`.
     pub success: Option<bool>,
 }

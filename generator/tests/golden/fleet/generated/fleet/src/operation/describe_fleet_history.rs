@@ -294,7 +294,7 @@ impl DescribeFleetHistoryFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeFleetHistoryResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `TotalCount`.
     pub total_count: Option<i32>,
     /// Wire name: `PageNumber`.
@@ -405,9 +405,9 @@ impl ::acs_runtime::Page for DescribeFleetHistoryResponse {
 #[non_exhaustive]
 pub struct Event {
     /// Wire name: `EventId`.
-    pub event_id: Option<String>,
+    pub event_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Time`.
-    pub time: Option<String>,
+    pub time: Option<::acs_runtime::CompactString>,
     /// Wire name: `Detail`.
     pub detail: Option<::serde_json::Value>,
 }

@@ -214,9 +214,9 @@ impl DescribeFleetStatusFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeFleetStatusResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Status`.
-    pub status: Option<String>,
+    pub status: Option<::acs_runtime::CompactString>,
     /// From the `x-fleet-capacity` response header, unset when the response has none; a value that does not read as this type fails the call with a decoding error.
     ///
     /// Wire name: `x-fleet-capacity`.

@@ -200,7 +200,7 @@ impl DescribeFleetUsageFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeFleetUsageResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `TotalCount`.
     pub total_count: Option<i32>,
     /// Wire name: `Quotas`.
@@ -289,7 +289,7 @@ impl DescribeFleetUsageResponse {
 #[non_exhaustive]
 pub struct Quota {
     /// Wire name: `QuotaName`.
-    pub quota_name: Option<String>,
+    pub quota_name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Quota {
     fn serialize<S: ::serde::Serializer>(
@@ -407,7 +407,7 @@ impl Quotas {
 #[non_exhaustive]
 pub struct Limit {
     /// Wire name: `LimitName`.
-    pub limit_name: Option<String>,
+    pub limit_name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Limit {
     fn serialize<S: ::serde::Serializer>(

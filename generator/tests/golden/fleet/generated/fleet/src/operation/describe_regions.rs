@@ -163,7 +163,7 @@ impl DescribeRegionsFluentBuilder {
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `Regions`.
     pub regions: Option<Vec<Region>>,
 }
@@ -232,11 +232,11 @@ impl DescribeRegionsResponse {
 #[non_exhaustive]
 pub struct Region {
     /// Wire name: `RegionId`.
-    pub region_id: Option<String>,
+    pub region_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `LocalName`.
-    pub local_name: Option<String>,
+    pub local_name: Option<::acs_runtime::CompactString>,
     /// Wire name: `RegionEndpoint`.
-    pub region_endpoint: Option<String>,
+    pub region_endpoint: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Region {
     fn serialize<S: ::serde::Serializer>(

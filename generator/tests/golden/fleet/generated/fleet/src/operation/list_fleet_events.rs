@@ -216,7 +216,7 @@ impl ListFleetEventsFluentBuilder {
 #[non_exhaustive]
 pub struct ListFleetEventsResponse {
     /// Wire name: `requestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `data`.
     pub data: Option<Data>,
 }
@@ -300,7 +300,7 @@ impl ::acs_runtime::Page for ListFleetEventsResponse {
 #[non_exhaustive]
 pub struct Event {
     /// Wire name: `eventId`.
-    pub event_id: Option<String>,
+    pub event_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
@@ -359,7 +359,7 @@ impl Event {
 #[non_exhaustive]
 pub struct Data {
     /// Wire name: `nextToken`.
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// Wire name: `events`.
     pub events: Option<Vec<Event>>,
 }

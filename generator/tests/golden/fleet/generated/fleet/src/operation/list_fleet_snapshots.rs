@@ -219,7 +219,7 @@ impl ListFleetSnapshotsFluentBuilder {
 #[non_exhaustive]
 pub struct ListFleetSnapshotsResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `PageNo`.
     pub page_no: Option<i32>,
     /// Wire name: `Snapshots`.
@@ -307,7 +307,7 @@ impl ::acs_runtime::Page for ListFleetSnapshotsResponse {
 #[non_exhaustive]
 pub struct Snapshot {
     /// Wire name: `SnapshotId`.
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for Snapshot {
     fn serialize<S: ::serde::Serializer>(

@@ -218,11 +218,11 @@ impl ListFleetUsersFluentBuilder {
 #[non_exhaustive]
 pub struct ListFleetUsersResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `IsTruncated`.
     pub is_truncated: Option<bool>,
     /// Wire name: `NextMarker`.
-    pub next_marker: Option<String>,
+    pub next_marker: Option<::acs_runtime::CompactString>,
     /// Wire name: `Users`.
     pub users: Option<Users>,
 }
@@ -319,7 +319,7 @@ impl ::acs_runtime::Page for ListFleetUsersResponse {
 #[non_exhaustive]
 pub struct User {
     /// Wire name: `UserName`.
-    pub user_name: Option<String>,
+    pub user_name: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for User {
     fn serialize<S: ::serde::Serializer>(

@@ -364,9 +364,9 @@ impl ListTagResourcesFluentBuilder {
 #[non_exhaustive]
 pub struct ListTagResourcesResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `NextToken`.
-    pub next_token: Option<String>,
+    pub next_token: Option<::acs_runtime::CompactString>,
     /// Wire name: `TagResources`.
     pub tag_resources: Option<Vec<TagResource>>,
 }
@@ -542,13 +542,13 @@ impl Tag {
 #[non_exhaustive]
 pub struct TagResource {
     /// Wire name: `ResourceId`.
-    pub resource_id: Option<String>,
+    pub resource_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `ResourceType`.
-    pub resource_type: Option<String>,
+    pub resource_type: Option<::acs_runtime::CompactString>,
     /// Wire name: `TagKey`.
-    pub tag_key: Option<String>,
+    pub tag_key: Option<::acs_runtime::CompactString>,
     /// Wire name: `TagValue`.
-    pub tag_value: Option<String>,
+    pub tag_value: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for TagResource {
     fn serialize<S: ::serde::Serializer>(

@@ -435,7 +435,7 @@ impl ModifyFleetAttributeFluentBuilder {
 #[non_exhaustive]
 pub struct ModifyFleetAttributeResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for ModifyFleetAttributeResponse {
     fn serialize<S: ::serde::Serializer>(

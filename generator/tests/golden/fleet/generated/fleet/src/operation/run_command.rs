@@ -406,11 +406,11 @@ impl RunCommandFluentBuilder {
 #[non_exhaustive]
 pub struct RunCommandResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `InvokeId`.
-    pub invoke_id: Option<String>,
+    pub invoke_id: Option<::acs_runtime::CompactString>,
     /// Wire name: `CommandId`.
-    pub command_id: Option<String>,
+    pub command_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for RunCommandResponse {
     fn serialize<S: ::serde::Serializer>(

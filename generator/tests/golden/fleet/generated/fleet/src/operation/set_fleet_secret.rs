@@ -220,7 +220,7 @@ impl SetFleetSecretFluentBuilder {
 #[non_exhaustive]
 pub struct SetFleetSecretResponse {
     /// Wire name: `RequestId`.
-    pub request_id: Option<String>,
+    pub request_id: Option<::acs_runtime::CompactString>,
 }
 impl ::serde::Serialize for SetFleetSecretResponse {
     fn serialize<S: ::serde::Serializer>(
