@@ -223,8 +223,9 @@ impl RequestParams {
     /// `requestPath`, the whole path): each segment is encoded and the `/` between them kept.
     /// The template's own text between placeholders is encoded the same way, segment by
     /// segment: the official SDKs' generator writes a literal `:` or `[` of the metadata's path
-    /// as `%3A`, `%5B` (Ververica's `/jobs/{jobId}:stop` goes out as `/jobs/…%3Astop`).
-    /// The path starts with `/` whatever the values.
+    /// as `%3A`, `%5B` (Ververica's `/jobs/{jobId}:stop` goes out as `/jobs/…%3Astop`), and
+    /// keeps a `%XX` escape the template already holds. The path starts with `/` whatever the
+    /// values.
     pub(crate) fn render_path(&self, template: &str) -> String {
         self.render_path_with(template, sign::percent_encode_into)
     }
@@ -363,13 +364,33 @@ pub(crate) struct EncodedBody {
     pub(crate) raw_size: Option<usize>,
 }
 
-/// `text` percent-encoded segment by segment, the `/` between segments kept.
+/// The template's own `text` percent-encoded segment by segment, the `/` between segments
+/// kept, and a `%XX` escape kept as it is: the official SDKs' generator writes a template's
+/// `:` as `%3A` but sends an escape the template already holds unchanged (eiam-developerapi's
+/// pathname is sent as its `%20` reads). A `%` that starts no escape is `%25`.
 fn encode_segments_into(out: &mut String, text: &str) {
     for (index, segment) in text.split('/').enumerate() {
         if index > 0 {
             out.push('/');
         }
-        sign::percent_encode_into(out, segment);
+        let mut rest = segment;
+        while let Some(at) = rest.find('%') {
+            sign::percent_encode_into(out, &rest[..at]);
+            let escape = rest
+                .get(at..at + 3)
+                .filter(|escape| escape[1..].bytes().all(|byte| byte.is_ascii_hexdigit()));
+            match escape {
+                Some(escape) => {
+                    out.push_str(escape);
+                    rest = &rest[at + 3..];
+                }
+                None => {
+                    out.push_str("%25");
+                    rest = &rest[at + 1..];
+                }
+            }
+        }
+        sign::percent_encode_into(out, rest);
     }
 }
 
@@ -866,6 +887,23 @@ mod tests {
         assert_eq!(
             params.render_path("/v2/openapi/instances/[instanceId]/offlineStorages"),
             "/v2/openapi/instances/%5BinstanceId%5D/offlineStorages"
+        );
+    }
+
+    #[test]
+    fn an_escape_in_the_template_s_own_text_is_sent_as_it_is() {
+        let mut params = RequestParams::default();
+        params.path.insert("userId", "u 1");
+        // eiam-developerapi's pathname, its values already encoded, as the official SDK sent it.
+        assert_eq!(
+            params.render_path("/v2/idaas%201/app%2F1/users/{userId}/actions/add"),
+            "/v2/idaas%201/app%2F1/users/u%201/actions/add"
+        );
+        // A `%` that starts no escape is encoded, and a value's `%` always is.
+        params.path.insert("userId", "%20");
+        assert_eq!(
+            params.render_path("/a%/b%2/c%zz/{userId}%3a"),
+            "/a%25/b%252/c%25zz/%2520%3a"
         );
     }
 
