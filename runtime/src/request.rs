@@ -223,9 +223,21 @@ impl RequestParams {
     /// `requestPath`, the whole path): each segment is encoded and the `/` between them kept.
     /// The template's own text between placeholders is encoded the same way, segment by
     /// segment: the official SDKs' generator writes a literal `:` or `[` of the metadata's path
-    /// as `%3A`, `%5B` (Ververica's `/jobs/{jobId}:stop` goes out as `/jobs/…%3Astop`).
-    /// The path starts with `/` whatever the values.
+    /// as `%3A`, `%5B` (Ververica's `/jobs/{jobId}:stop` goes out as `/jobs/…%3Astop`), and
+    /// keeps a `%XX` escape the template already holds. The path starts with `/` whatever the
+    /// values.
     pub(crate) fn render_path(&self, template: &str) -> String {
+        self.render_path_with(template, sign::percent_encode_into)
+    }
+
+    /// [`Self::render_path`] with each value written by `encode_value` (the literal text is
+    /// encoded as there): the request line of a scheme whose official client leaves more of a
+    /// value as it is ([`encode_as_python_requests_into`]).
+    pub(crate) fn render_path_with(
+        &self,
+        template: &str,
+        encode_value: fn(&mut String, &str),
+    ) -> String {
         let template = template.split_once('?').map_or(template, |(path, _)| path);
         let mut path = String::with_capacity(template.len());
         let mut rest = template;
@@ -236,10 +248,18 @@ impl RequestParams {
             encode_segments_into(&mut path, &rest[..open]);
             let placeholder = &rest[open + 1..close];
             match placeholder.strip_prefix('+') {
-                Some(name) => encode_segments_into(&mut path, self.path.get(name).unwrap_or("")),
+                Some(name) => {
+                    let segments = self.path.get(name).unwrap_or("");
+                    for (index, segment) in segments.split('/').enumerate() {
+                        if index > 0 {
+                            path.push('/');
+                        }
+                        encode_value(&mut path, segment);
+                    }
+                }
                 None => {
                     if let Some(value) = self.path.get(placeholder) {
-                        sign::percent_encode_into(&mut path, value);
+                        encode_value(&mut path, value);
                     }
                 }
             }
@@ -344,14 +364,72 @@ pub(crate) struct EncodedBody {
     pub(crate) raw_size: Option<usize>,
 }
 
-/// `text` percent-encoded segment by segment, the `/` between segments kept.
+/// The template's own `text` percent-encoded segment by segment, the `/` between segments
+/// kept, and a `%XX` escape kept as it is: the official SDKs' generator writes a template's
+/// `:` as `%3A` but sends an escape the template already holds unchanged (eiam-developerapi's
+/// pathname is sent as its `%20` reads). A `%` that starts no escape is `%25`.
 fn encode_segments_into(out: &mut String, text: &str) {
     for (index, segment) in text.split('/').enumerate() {
         if index > 0 {
             out.push('/');
         }
-        sign::percent_encode_into(out, segment);
+        let mut rest = segment;
+        while let Some(at) = rest.find('%') {
+            sign::percent_encode_into(out, &rest[..at]);
+            let escape = rest
+                .get(at..at + 3)
+                .filter(|escape| escape[1..].bytes().all(|byte| byte.is_ascii_hexdigit()));
+            match escape {
+                Some(escape) => {
+                    out.push_str(escape);
+                    rest = &rest[at + 3..];
+                }
+                None => {
+                    out.push_str("%25");
+                    rest = &rest[at + 1..];
+                }
+            }
+        }
+        sign::percent_encode_into(out, rest);
     }
+}
+
+/// The bytes of a path value that Python's `requests` sends percent-encoded: all but RFC
+/// 3986's unreserved characters, its sub-delimiters `!$&'()*+,;=`, `:` and `@`. The official
+/// SDKs of the SLS and OSS gateways put a value into the path as it is and leave the encoding
+/// to their HTTP stack: urllib3's `parse_url` (`_encode_invalid_chars` with `_PATH_CHARS`)
+/// encodes every other byte as `%XX`, then `requests`' `requote_uri` keeps what is left.
+/// Three characters are encoded here although that stack sends them as they are, because
+/// there they change the request: `/` splits the value into segments, `?` and `#` end the
+/// path. `%` is always `%25`, although urllib3 keeps a `%` when every `%` of the path starts
+/// a valid escape (and `requote_uri` then decodes an escaped unreserved character): the value
+/// would reach the server decoded once more than the caller wrote it.
+const ENCODED_BY_PYTHON_REQUESTS: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// Appends the path value `value` as the SLS and OSS gateways' official SDKs send it
+/// ([`ENCODED_BY_PYTHON_REQUESTS`]; UTF-8, upper-case hex).
+pub(crate) fn encode_as_python_requests_into(out: &mut String, value: &str) {
+    out.extend(percent_encoding::utf8_percent_encode(
+        value,
+        ENCODED_BY_PYTHON_REQUESTS,
+    ));
 }
 
 /// A form body as the official SDKs write one: the fields sorted by name, names and values
@@ -451,8 +529,9 @@ impl RequestBase {
     /// for the URL, as the official SDKs' HTTP clients encode it. A host label from a
     /// parameter fails here when it cannot be part of a host.
     pub(crate) fn uri(&self, message: &Message<'_>, query: &str) -> Result<http::Uri, Error> {
-        let mut path_and_query = String::with_capacity(message.path.len() + 1 + query.len());
-        path_and_query.push_str(&message.path);
+        let path = message.sent_path.as_deref().unwrap_or(&message.path);
+        let mut path_and_query = String::with_capacity(path.len() + 1 + query.len());
+        path_and_query.push_str(path);
         if !query.is_empty() {
             path_and_query.push('?');
             if message.query.iter().all(|(key, _)| is_unreserved(key)) {
@@ -500,9 +579,13 @@ fn is_unreserved(text: &str) -> bool {
 /// What every attempt of one call sends, encoded once: the path, the host when host
 /// parameters change it, and the body with its content type.
 pub(crate) struct Message<'p> {
-    /// The path as sent: with the host labels as its first segments under path-style
-    /// addressing.
+    /// The path with every byte of its values but `A-Z a-z 0-9 - _ . ~` percent-encoded, as
+    /// the canonical URIs of the signatures hold it, and as sent unless `sent_path` is given:
+    /// with the host labels as its first segments under path-style addressing.
     pub(crate) path: String,
+    /// The path as sent, when the scheme's official SDK writes its values otherwise
+    /// ([`encode_as_python_requests_into`]).
+    pub(crate) sent_path: Option<String>,
     /// `<host labels>.<endpoint authority>`, when the operation has host parameters and the
     /// addressing is not path-style.
     pub(crate) authority: Option<String>,
@@ -592,6 +675,9 @@ impl<'p> Message<'p> {
             authority
         });
         let mut path = params.render_path(call.path);
+        let mut sent_path = auth
+            .sends_path_values_as_python_requests()
+            .then(|| params.render_path_with(call.path, encode_as_python_requests_into));
         if labels_in_path {
             let mut labels = String::new();
             for (_, label) in params.host.iter() {
@@ -599,9 +685,13 @@ impl<'p> Message<'p> {
                 sign::percent_encode_into(&mut labels, label);
             }
             path.insert_str(0, &labels);
+            if let Some(sent_path) = &mut sent_path {
+                sent_path.insert_str(0, &labels);
+            }
         }
         Ok(Message {
             path,
+            sent_path,
             authority,
             host_labels: &params.host,
             query,
@@ -624,6 +714,39 @@ impl<'p> Message<'p> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_gateways_path_values_are_encoded_as_python_requests_sends_them() {
+        let mut params = RequestParams::default();
+        params
+            .path
+            .insert("machineGroup", "machineGroup a+b~c*d%e&g=h 中文 😀");
+        // The official SLS SDK's request line for this value (`requests` 2.34.2, urllib3 2.8.0).
+        assert_eq!(
+            params.render_path_with(
+                "/machinegroups/{machineGroup}",
+                encode_as_python_requests_into
+            ),
+            "/machinegroups/machineGroup%20a+b~c*d%25e&g=h%20%E4%B8%AD%E6%96%87%20%F0%9F%98%80"
+        );
+        params.path.insert("name", "x!$&'()*+,;=:@[]\"<>\\^`{|} %e");
+        assert_eq!(
+            params.render_path_with("/m/{name}", encode_as_python_requests_into),
+            "/m/x!$&'()*+,;=:@%5B%5D%22%3C%3E%5C%5E%60%7B%7C%7D%20%25e"
+        );
+        // What would end the path or split the value stays encoded, and so does a `%`.
+        params.path.insert("name", "a/b?c#d%41");
+        assert_eq!(
+            params.render_path_with("/m/{name}", encode_as_python_requests_into),
+            "/m/a%2Fb%3Fc%23d%2541"
+        );
+        // The template's own text is encoded as for every scheme; a `{+Name}` keeps its `/`.
+        params.path.insert("requestPath", "a b/c+d");
+        assert_eq!(
+            params.render_path_with("/x:y/{+requestPath}", encode_as_python_requests_into),
+            "/x%3Ay/a%20b/c+d"
+        );
+    }
 
     #[test]
     fn path_parameters_are_percent_encoded_into_the_template() {
@@ -764,6 +887,23 @@ mod tests {
         assert_eq!(
             params.render_path("/v2/openapi/instances/[instanceId]/offlineStorages"),
             "/v2/openapi/instances/%5BinstanceId%5D/offlineStorages"
+        );
+    }
+
+    #[test]
+    fn an_escape_in_the_template_s_own_text_is_sent_as_it_is() {
+        let mut params = RequestParams::default();
+        params.path.insert("userId", "u 1");
+        // eiam-developerapi's pathname, its values already encoded, as the official SDK sent it.
+        assert_eq!(
+            params.render_path("/v2/idaas%201/app%2F1/users/{userId}/actions/add"),
+            "/v2/idaas%201/app%2F1/users/u%201/actions/add"
+        );
+        // A `%` that starts no escape is encoded, and a value's `%` always is.
+        params.path.insert("userId", "%20");
+        assert_eq!(
+            params.render_path("/a%/b%2/c%zz/{userId}%3a"),
+            "/a%25/b%252/c%25zz/%2520%3a"
         );
     }
 

@@ -804,7 +804,17 @@ pub fn decode_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A query or form value decoded: `%XX` escapes, and `+` for a space.
 pub(crate) fn percent_decode(text: &str) -> String {
+    decode_escapes(text, true)
+}
+
+/// A path decoded: `%XX` escapes only, `+` being itself in a path.
+pub(crate) fn percent_decode_path(text: &str) -> String {
+    decode_escapes(text, false)
+}
+
+fn decode_escapes(text: &str, plus_is_space: bool) -> String {
     fn hex_value(digit: u8) -> Option<u8> {
         char::from(digit)
             .to_digit(16)
@@ -815,7 +825,7 @@ pub(crate) fn percent_decode(text: &str) -> String {
     let mut index = 0;
     while index < bytes.len() {
         match bytes[index] {
-            b'+' => decoded.push(b' '),
+            b'+' if plus_is_space => decoded.push(b' '),
             b'%' => {
                 let escaped = bytes
                     .get(index + 1..index + 3)

@@ -181,7 +181,7 @@ async fn serve(
             &format!("{refused:?}"),
         ));
     }
-    let name = crate::percent_decode(parts.uri.path());
+    let name = crate::percent_decode_path(parts.uri.path());
     let file = object_file(&state, &name);
     let query = crate::decode_query(parts.uri.query().unwrap_or(""));
     if multipart::is_multipart(&query) {

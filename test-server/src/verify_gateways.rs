@@ -1,8 +1,8 @@
 //! The server's own check of the signatures the SLS and PDS gateways write,
 //! `LOG <id>:<signature>` and `acs <id>:<signature>`, written from the gateways' description
 //! of them and not from the client's signer. Both sign a string made of the method, a few
-//! headers by position, the headers of their own prefix sorted, and the path with the query
-//! decoded and sorted; SLS's is a base64 HMAC-SHA256 and also declares the body's MD5, PDS's
+//! headers by position, the headers of their own prefix sorted, and the path (decoded for
+//! SLS) with the query decoded and sorted; SLS's is a base64 HMAC-SHA256 and also declares the body's MD5, PDS's
 //! a base64 HMAC-SHA1. PDS's string is the v2 ROA signature's, which `tea-openapi`'s
 //! `do_roarequest` signs too, so `Gateway::Pds` checks both.
 
@@ -121,8 +121,12 @@ fn string_to_sign(gateway: Gateway, request: &Received<'_>) -> String {
     for (name, value) in own {
         text.push_str(&format!("{name}:{value}\n"));
     }
-    // The path as sent: the gateways sign the encoded path the client writes.
-    text.push_str(request.path);
+    // SLS signs the path its SDK wrote, values unencoded (its HTTP client encodes them after
+    // signing); PDS the path as sent.
+    match gateway {
+        Gateway::Sls => text.push_str(&crate::percent_decode_path(request.path)),
+        Gateway::Pds => text.push_str(request.path),
+    }
     let mut query = crate::decode_query(request.query);
     query.sort();
     for (index, (key, value)) in query.into_iter().enumerate() {

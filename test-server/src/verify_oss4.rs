@@ -161,7 +161,7 @@ fn header(request: &Received<'_>, name: &str) -> Option<String> {
 }
 
 fn canonical_uri(path: &str, bucket: Option<&str>) -> String {
-    let key = crate::percent_decode(path.strip_prefix('/').unwrap_or(path));
+    let key = crate::percent_decode_path(path.strip_prefix('/').unwrap_or(path));
     let resource = match bucket {
         Some(bucket) => format!("/{bucket}/{key}"),
         None => format!("/{key}"),

@@ -155,8 +155,10 @@ async fn a_body_whose_declared_raw_size_is_wrong_is_refused() {
     assert!(server.requests()[0].signature_verified);
 }
 
-/// The official SDK's `PutLogs` requests (`tests/fixtures/official/sls/vectors.json`): their
-/// signature checks, and their bodies decode to the log groups they were made from.
+/// The official SDK's SLS requests (`tests/fixtures/official/sls/vectors.json`): their
+/// signature checks (`GetMachineGroup`'s over a path of reserved and non-ASCII characters,
+/// which the gateway signs unencoded), and `PutLogs`'s bodies decode to the log groups they
+/// were made from.
 #[test]
 fn the_official_put_logs_requests_verify_and_decode_to_their_log_groups() {
     use acs_test_server::{Gateway, Received, verify_gateway};
@@ -191,7 +193,10 @@ fn the_official_put_logs_requests_verify_and_decode_to_their_log_groups() {
         })
         .unwrap();
 
-        let given = &vector["log_group"];
+        let Some(given) = vector.get("log_group") else {
+            assert_eq!(vector["operation"], "GetMachineGroup");
+            continue;
+        };
         let pairs = |list: &serde_json::Value| -> Vec<Pair> {
             list.as_array()
                 .map(|pairs| {

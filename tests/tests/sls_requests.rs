@@ -8,7 +8,10 @@
 //!   `log_group_request`);
 //! - `GetLogs`: `POST /logstores/{logstore}/logs` with its parameters in a JSON body, where the
 //!   metadata says `GET /logstores/{logstore}?type=log` with a query (the official SDK's facts
-//!   give its method, path and parameters' places, `generator/official-sdk-facts/`).
+//!   give its method, path and parameters' places, `generator/official-sdk-facts/`);
+//! - `GetMachineGroup`, whose machine group is a path parameter, with a name of characters
+//!   `requests` sends unencoded (`+ * & =`), a `%`, spaces, CJK and an emoji: the path as
+//!   `requests` encoded it, the signature over the name unencoded.
 //!
 //! The same SDK's `GetLogs` reads the response the official model reads (`GetLogsV2`'s
 //! `meta` and `data`) against the test server (`tests/fixtures/official/sls/get_logs.rs`).
@@ -19,7 +22,8 @@
 //!
 //! ```sh
 //! cargo xtask import --openmeta <corpus>/sls/2020-12-30/api-docs.json \
-//!     --into tests/fixtures/official/sls/spec --operations PutLogs,GetLogs,GetLogsV2
+//!     --into tests/fixtures/official/sls/spec \
+//!     --operations PutLogs,GetLogs,GetLogsV2,GetMachineGroup
 //! ```
 //!
 //! It is generated into a scratch workspace with a test crate whose tests build each vector's
@@ -34,18 +38,22 @@ use acs_codegen::Mode;
 use integration_tests::scratch_check::{CheckCrate, fixture_specs};
 use serde_json::{Map, Value, json};
 
-/// The `GetLogs` vector's call as the generated request's inputs, by wire name: the
-/// project, the Logstore and the request model's fields.
-fn get_logs_inputs(vector: &Value) -> Map<String, Value> {
+/// The `GetLogs` vector's operation and call as the generated request's inputs, by wire name:
+/// the project, the Logstore and the request model's fields.
+fn get_logs_call(vector: &Value) -> (&str, Map<String, Value>) {
     let mut inputs = vector["inputs"].as_object().unwrap().clone();
     inputs.insert("project".into(), vector["project"].clone());
     inputs.insert("logstore".into(), vector["logstore"].clone());
-    inputs
+    ("GetLogs", inputs)
 }
 
-/// The `PutLogs` vector's call as the generated request's inputs, by wire name: the log group
-/// is the whole body (the metadata's `body`, a `LogGroup`).
-fn put_logs_inputs(vector: &Value) -> Map<String, Value> {
+/// The vector's operation and its call as the generated request's inputs, by wire name: a
+/// vector of another operation than `PutLogs` gives both; `PutLogs`'s log group is the whole
+/// body (the metadata's `body`, a `LogGroup`).
+fn call(vector: &Value) -> (&str, Map<String, Value>) {
+    if let (Some(operation), Some(inputs)) = (vector["operation"].as_str(), vector.get("inputs")) {
+        return (operation, inputs.as_object().unwrap().clone());
+    }
     let pairs = |list: &Value| -> Vec<Value> {
         list.as_array()
             .map(|pairs| {
@@ -76,11 +84,11 @@ fn put_logs_inputs(vector: &Value) -> Map<String, Value> {
     inputs.insert("logstore".into(), vector["logstore"].clone());
     inputs.insert("x-log-compresstype".into(), vector["compress_type"].clone());
     inputs.insert("body".into(), Value::Object(body));
-    inputs
+    ("PutLogs", inputs)
 }
 
 #[test]
-fn the_generated_sls_sdk_sends_put_logs_and_get_logs_as_the_official_sdk_did() {
+fn the_generated_sls_sdk_sends_put_logs_get_logs_and_get_machine_group_as_the_official_sdk_did() {
     let root = integration_tests::workspace_root();
     let fixtures = root.join("tests/fixtures/official/sls");
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sls-requests");
@@ -92,24 +100,20 @@ fn the_generated_sls_sdk_sends_put_logs_and_get_logs_as_the_official_sdk_did() {
     let vectors_path = fixtures.join("vectors.json");
     let file: Value = serde_json::from_str(&fs::read_to_string(&vectors_path).unwrap()).unwrap();
     let mut calls: Vec<(&str, &Value, Map<String, Value>)> = Vec::new();
-    for (list, action, inputs) in [
-        (
-            "vectors",
-            "PutLogs",
-            put_logs_inputs as fn(&Value) -> Map<String, Value>,
-        ),
-        ("get_logs", "GetLogs", get_logs_inputs),
+    for (list, call) in [
+        ("vectors", call as fn(&Value) -> (&str, Map<String, Value>)),
+        ("get_logs", get_logs_call),
     ] {
-        let vectors = file[list].as_array().unwrap();
+        calls.extend(file[list].as_array().unwrap().iter().map(|vector| {
+            let (operation, inputs) = call(vector);
+            (operation, vector, inputs)
+        }));
+    }
+    for operation in ["PutLogs", "GetLogs", "GetMachineGroup"] {
         assert!(
-            !vectors.is_empty(),
-            "no {action} vector in {}",
+            calls.iter().any(|(called, _, _)| *called == operation),
+            "no {operation} vector in {}",
             vectors_path.display()
-        );
-        calls.extend(
-            vectors
-                .iter()
-                .map(|vector| (action, vector, inputs(vector))),
         );
     }
     let dir = acs_codegen::import::directory_name("Sls", "2020-12-30", false);
@@ -120,7 +124,7 @@ fn the_generated_sls_sdk_sends_put_logs_and_get_logs_as_the_official_sdk_did() {
         .collect();
     let requests: Vec<(&str, &Map<String, Value>)> = calls
         .iter()
-        .map(|(action, _, inputs)| (*action, inputs))
+        .map(|(operation, _, inputs)| (*operation, inputs))
         .collect();
     let builders = acs_codegen::request_builders(&dir, &texts, &requests).unwrap();
     let mut tests = String::new();

@@ -91,6 +91,17 @@ impl AuthScheme {
         )
     }
 
+    /// Whether the request line carries path values as the gateways' official SDKs send them
+    /// through Python's `requests` (`request.rs`'s `encode_as_python_requests_into`: SLS and
+    /// the OSS gateway, whose official SDKs put the values into the path unencoded); the
+    /// other schemes' SDKs encode every byte but the unreserved ones.
+    pub(crate) fn sends_path_values_as_python_requests(self) -> bool {
+        matches!(
+            self,
+            AuthScheme::SlsLogHmacSha256 | AuthScheme::OssGatewayHmacSha256
+        )
+    }
+
     /// Whether a call of `call`'s operation is signed with credentials, which the client then
     /// asks its provider for before every attempt: every call but an anonymous operation's of
     /// a scheme that sends those unsigned.

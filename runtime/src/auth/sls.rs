@@ -5,7 +5,7 @@
 //! ```text
 //! METHOD \n content-md5 \n content-type \n date \n
 //! x-log-name:value \n …   (every header naming x-log- or x-acs-, sorted, values as sent)
-//! /path?key=value&…       (the query decoded, sorted by key)
+//! /path?key=value&…       (the path and the query decoded, the query sorted by key)
 //! ```
 //!
 //! `Content-MD5` is the upper-case hex MD5 of the body as sent (empty without one), JSON is
@@ -40,7 +40,7 @@ const JSON_MEDIA_TYPE: &str = "application/json";
 const API_VERSION: &str = "0.6.0";
 const SIGNATURE_METHOD: &str = "hmac-sha256";
 
-/// The string the signature is computed over, from the request's method, path (as sent),
+/// The string the signature is computed over, from the request's method, path (decoded),
 /// query (decoded) and headers.
 pub fn string_to_sign(
     method: &str,
@@ -144,12 +144,11 @@ pub(crate) fn sign(
     }
     signed.extend(message.headers.iter());
     let query: Vec<(&str, &str)> = message.query.iter().collect();
-    let string_to_sign = string_to_sign(
-        call.method.as_http().as_str(),
-        &message.path,
-        &query,
-        &signed,
-    );
+    // The gateway signs the path its SDK wrote, the values in it unencoded
+    // (`build_canonicalized_resource` of the request's `pathname`); the HTTP client encodes
+    // it afterwards.
+    let path = percent_encoding::percent_decode_str(&message.path).decode_utf8_lossy();
+    let string_to_sign = string_to_sign(call.method.as_http().as_str(), &path, &query, &signed);
     let authorization = authorization(
         credentials.access_key_id(),
         credentials.access_key_secret(),
