@@ -386,17 +386,6 @@ def has_field(model_class, wire_name):
     return any(value is marker for value in vars(probe).values())
 
 
-def opened_by_the_model(model_class, inputs, where):
-    """The body inputs, a whole body or one field of ours, that `model_class` lacks by their
-    name but holds the fields of as its own, which it sends as the JSON body's (FC's
-    `function`): they are given to the model's fields of the same wire names, so that ours is
-    compared with what the official client sends for them."""
-    return [key for key, value in inputs.items()
-            if where.get(key) in ("body", "body-field") and isinstance(value, dict)
-            and not has_field(model_class, key)
-            and any(has_field(model_class, field) for field in value)]
-
-
 def binary_field(model, wire_name):
     """The attribute of `model` that holds the wire field `wire_name`, and whether the model's
     constructor declares it a stream or bytes."""
@@ -468,14 +457,17 @@ class Product:
             for key in list(kept):
                 if where.get(key) in MODEL_LOCATIONS and has_field(request_class, key):
                     inputs[key] = kept[key]
-            spread = opened_by_the_model(request_class, inputs, where)
-            body_fields = [k for k in inputs if where.get(k) == "body-field" and k not in spread]
+            body_fields = [k for k in inputs if where.get(k) == "body-field"]
             regrouped = (body_fields and "body" not in inputs
                          and hasattr(request_class(), "body"))
             model_inputs = dict(inputs)
             if regrouped:
                 # The metadata's `body` object: a `body` field of the Python model.
                 model_inputs["body"] = {k: model_inputs.pop(k) for k in body_fields}
+            # A whole body the model lacks by its metadata name (FC's `function`): the model
+            # holds the body's fields as its own, and sends them as the JSON body.
+            spread = [k for k in inputs if where.get(k) == "body"
+                      and isinstance(inputs[k], dict) and not has_field(request_class, k)]
             for key in spread:
                 model_inputs.update(model_inputs.pop(key))
             binary = [k for k in model_inputs if k == action.get("binary_body")]

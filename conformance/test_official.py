@@ -204,11 +204,6 @@ class OfficialTest(unittest.TestCase):
         self.assertTrue(official.has_field(Request, "Tag"))
         self.assertFalse(official.has_field(Request, "function"))
 
-    def test_a_body_object_the_model_holds_as_its_own_fields_is_opened_for_it(self):
-        inputs = {"function": {"Name": "n", "Count": 7}, "Data": {"Other": 1}, "Rules": "r"}
-        where = {"function": "body-field", "Data": "body-field", "Rules": "body-field"}
-        self.assertEqual(official.opened_by_the_model(Request, inputs, where), ["function"])
-
     def test_method_names_compare_without_case_or_separators(self):
         self.assertEqual(official.normalized("ExecuteDDLWithOptions"),
                          official.normalized("execute_ddlwith_options"))
