@@ -198,15 +198,11 @@ impl SigningKey {
         )
     }
 
-    fn hex_signature(&self, message: &[u8]) -> [u8; SIGNATURE_HEX_LEN] {
+    /// The HMAC-SHA256 of `message` under this key.
+    fn mac(&self, message: &[u8]) -> [u8; 32] {
         let mut mac = self.0.clone();
         mac.update(message);
-        let mut hex = [0u8; SIGNATURE_HEX_LEN];
-        for (digits, byte) in hex.chunks_exact_mut(2).zip(mac.finalize().into_bytes()) {
-            digits[0] = LOWER_HEX[usize::from(byte >> 4)];
-            digits[1] = LOWER_HEX[usize::from(byte & 0x0f)];
-        }
-        hex
+        mac.finalize().into_bytes().into()
     }
 }
 
@@ -239,11 +235,10 @@ pub(crate) fn sign_with_key(
     let mut headers: Vec<HeaderLine<'_>> = request.headers.iter().map(HeaderLine::new).collect();
     let canonical = CanonicalRequest::build(request, &mut headers, payload_hash);
     let string_to_sign = string_to_sign(&canonical.text);
-    let signature = key.hex_signature(string_to_sign.as_bytes());
     let authorization = authorization(
         access_key_id,
         &canonical.text[canonical.signed_headers_range.clone()],
-        std::str::from_utf8(&signature).expect("hex digits are ASCII"),
+        &key.mac(string_to_sign.as_bytes()),
     );
     Signature {
         canonical_request: canonical.text,
@@ -256,7 +251,7 @@ pub(crate) fn sign_with_key(
 
 /// `ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…`, appended into one allocation
 /// of the right size rather than formatted: it is built for every attempt.
-fn authorization(access_key_id: &str, signed_headers: &str, signature: &str) -> String {
+fn authorization(access_key_id: &str, signed_headers: &str, signature: &[u8]) -> String {
     const CREDENTIAL: &str = " Credential=";
     const SIGNED_HEADERS: &str = ",SignedHeaders=";
     const SIGNATURE: &str = ",Signature=";
@@ -267,7 +262,7 @@ fn authorization(access_key_id: &str, signed_headers: &str, signature: &str) -> 
             + SIGNED_HEADERS.len()
             + signed_headers.len()
             + SIGNATURE.len()
-            + signature.len(),
+            + SIGNATURE_HEX_LEN,
     );
     for part in [
         ALGORITHM,
@@ -276,10 +271,10 @@ fn authorization(access_key_id: &str, signed_headers: &str, signature: &str) -> 
         SIGNED_HEADERS,
         signed_headers,
         SIGNATURE,
-        signature,
     ] {
         out.push_str(part);
     }
+    push_lower_hex(&mut out, signature);
     out
 }
 

@@ -18,6 +18,8 @@
 //! that text, and an empty element nothing (`null`). A list of one is one element in XML, which
 //! the tolerant decoder takes where a list is expected.
 
+use std::fmt::Write as _;
+
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 use serde_json::{Map, Value};
@@ -127,7 +129,8 @@ fn ascii_with_character_references(text: &str) -> String {
         if c.is_ascii() {
             ascii.push(c);
         } else {
-            ascii.push_str(&format!("&#{};", u32::from(c)));
+            // Writing to a `String` cannot fail.
+            let _ = write!(ascii, "&#{};", u32::from(c));
         }
     }
     ascii

@@ -2,9 +2,9 @@
 //! `LOG <id>:<signature>` and `acs <id>:<signature>`, written from the gateways' description
 //! of them and not from the client's signer. Both sign a string made of the method, a few
 //! headers by position, the headers of their own prefix sorted, and the path (decoded for
-//! SLS) with the query decoded and sorted; SLS's is a base64 HMAC-SHA256 and also declares the body's MD5, PDS's
-//! a base64 HMAC-SHA1. PDS's string is the v2 ROA signature's, which `tea-openapi`'s
-//! `do_roarequest` signs too, so `Gateway::Pds` checks both.
+//! SLS) with the query decoded and sorted; SLS's is a base64 HMAC-SHA256 and also declares the
+//! body's MD5, PDS's a base64 HMAC-SHA1. PDS's string is the v2 ROA signature's, which
+//! `tea-openapi`'s `do_roarequest` signs too, so `Gateway::Pds` checks both.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

@@ -162,25 +162,11 @@ async fn a_body_whose_declared_raw_size_is_wrong_is_refused() {
 #[test]
 fn the_official_put_logs_requests_verify_and_decode_to_their_log_groups() {
     use acs_test_server::{Gateway, Received, verify_gateway};
-    use base64::Engine as _;
 
-    let file: serde_json::Value = serde_json::from_str(include_str!(
-        "../../tests/fixtures/official/sls/vectors.json"
-    ))
-    .unwrap();
-    let vectors = file["vectors"].as_array().unwrap();
+    let vectors = official_sls_vectors("vectors");
     assert!(!vectors.is_empty(), "the fixture holds vectors");
-    for vector in vectors {
-        let mut headers = http::HeaderMap::new();
-        for (name, value) in vector["headers"].as_object().unwrap() {
-            headers.insert(
-                http::HeaderName::try_from(name.as_str()).unwrap(),
-                http::HeaderValue::try_from(value.as_str().unwrap()).unwrap(),
-            );
-        }
-        let body = base64::engine::general_purpose::STANDARD
-            .decode(vector["body_base64"].as_str().unwrap())
-            .unwrap();
+    for vector in &vectors {
+        let (headers, body) = recorded_headers_and_body(vector);
         let received = Received {
             method: vector["method"].as_str().unwrap(),
             path: vector["path"].as_str().unwrap(),
@@ -231,25 +217,11 @@ fn the_official_put_logs_requests_verify_and_decode_to_their_log_groups() {
 #[test]
 fn the_official_get_logs_requests_verify_and_fail_with_their_body_changed() {
     use acs_test_server::{Gateway, Received, verify_gateway};
-    use base64::Engine as _;
 
-    let file: serde_json::Value = serde_json::from_str(include_str!(
-        "../../tests/fixtures/official/sls/vectors.json"
-    ))
-    .unwrap();
-    let vectors = file["get_logs"].as_array().unwrap();
+    let vectors = official_sls_vectors("get_logs");
     assert!(!vectors.is_empty(), "the fixture holds GetLogs vectors");
-    for vector in vectors {
-        let mut headers = http::HeaderMap::new();
-        for (name, value) in vector["headers"].as_object().unwrap() {
-            headers.insert(
-                http::HeaderName::try_from(name.as_str()).unwrap(),
-                http::HeaderValue::try_from(value.as_str().unwrap()).unwrap(),
-            );
-        }
-        let body = base64::engine::general_purpose::STANDARD
-            .decode(vector["body_base64"].as_str().unwrap())
-            .unwrap();
+    for vector in &vectors {
+        let (headers, body) = recorded_headers_and_body(vector);
         let secrets = |id: &str| (id == "ak").then(|| "secret".to_owned());
         let received = |body| Received {
             method: vector["method"].as_str().unwrap(),
@@ -267,4 +239,31 @@ fn the_official_get_logs_requests_verify_and_fail_with_their_body_changed() {
             vector["name"]
         );
     }
+}
+
+/// The official SDK's SLS requests recorded under `key` in
+/// `tests/fixtures/official/sls/vectors.json`.
+fn official_sls_vectors(key: &str) -> Vec<serde_json::Value> {
+    let file: serde_json::Value = serde_json::from_str(include_str!(
+        "../../tests/fixtures/official/sls/vectors.json"
+    ))
+    .unwrap();
+    file[key].as_array().unwrap().clone()
+}
+
+/// A recorded request's headers and body, as the official SDK sent them.
+fn recorded_headers_and_body(vector: &serde_json::Value) -> (http::HeaderMap, Vec<u8>) {
+    use base64::Engine as _;
+
+    let mut headers = http::HeaderMap::new();
+    for (name, value) in vector["headers"].as_object().unwrap() {
+        headers.insert(
+            http::HeaderName::try_from(name.as_str()).unwrap(),
+            http::HeaderValue::try_from(value.as_str().unwrap()).unwrap(),
+        );
+    }
+    let body = base64::engine::general_purpose::STANDARD
+        .decode(vector["body_base64"].as_str().unwrap())
+        .unwrap();
+    (headers, body)
 }

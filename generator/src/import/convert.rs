@@ -499,11 +499,12 @@ fn body_holding_one_field(mut field: Shape) -> Shape {
 /// The API's path template with every path parameter a `{Name}` placeholder: a `*` segment
 /// is read as the one path parameter the template does not otherwise name. A `[Name]` stays
 /// text, as the official SDKs send it (AIRec `ListOfflineStorages`: its official client
-/// takes `instance_id` and sends the path `/v2/openapi/instances/%5BinstanceId%5D/…`). When the template also names placeholders that are no parameter
-/// (Cloud Control's `/api/v1/providers/{provider}/products/{product}/resources/*` with the
-/// one parameter `requestPath`), that parameter is the whole path, as the official SDKs
-/// send it: the template is `{+Name}`. Otherwise a placeholder that names no parameter gets
-/// one, a required string, so that callers can fill it.
+/// takes `instance_id` and sends the path `/v2/openapi/instances/%5BinstanceId%5D/…`). When
+/// the template also names placeholders that are no parameter (Cloud Control's
+/// `/api/v1/providers/{provider}/products/{product}/resources/*` with the one parameter
+/// `requestPath`), that parameter is the whole path, as the official SDKs send it: the
+/// template is `{+Name}`. Otherwise a placeholder that names no parameter gets one, a
+/// required string, so that callers can fill it.
 fn path_template(path: &str, request: &mut Vec<Shape>) -> String {
     let path_parameters: Vec<String> = request
         .iter()
