@@ -308,7 +308,7 @@ impl DefaultHttpClient {
         }
         let mut request = http::Request::from_parts(parts, body);
         loop {
-            let mut conn = match self.pool.check_out(&destination).await {
+            let mut conn = match self.pool.check_out(&destination) {
                 Some(conn) => conn,
                 // Boxed: the connector's future (TCP, proxy tunnel, TLS handshake) is large,
                 // and inline it would enlarge every call's future, which is built on the
@@ -373,7 +373,7 @@ impl HttpClient for DefaultHttpClient {
                     )
                 }
             })?;
-            if conn.is_idle().await {
+            if conn.is_idle() {
                 self.pool.check_in(destination, conn);
             }
             Ok(http::Response::from_parts(parts, body.to_bytes()))

@@ -10,10 +10,13 @@
 
 use std::future::{Future, poll_fn};
 use std::pin::pin;
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::task::Poll;
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
+use futures_util::task::AtomicWaker;
 use http::HeaderValue;
 use http::uri::{Authority, Scheme, Uri};
 use hyper::body::Incoming;
@@ -58,6 +61,8 @@ pub(super) struct Conn {
     /// connection (out of the pool, into the call's future, back) and every future that holds
     /// one (built on the stack, then moved into its box) would otherwise copy, on every call.
     connection: Box<Connection<Stream, RequestBody>>,
+    /// The waker `drive` polls with: one for the connection's life, so that no call makes one.
+    relay: Arc<Relay>,
     /// Polling the connection again after it finished is not allowed.
     finished: bool,
     /// Connected to a proxy that forwards requests: they carry their URL in absolute form
@@ -81,6 +86,7 @@ impl Conn {
         Conn {
             sender,
             connection: Box::new(connection),
+            relay: Arc::new(Relay::default()),
             finished: false,
             forwarding,
             reused: false,
@@ -99,28 +105,58 @@ impl Conn {
 
     /// Awaits `work`, polling the connection before it each time: reading and writing happen
     /// in the connection's poll, which hands what it read to the response and its body.
+    ///
+    /// Both are polled with the connection's [`Relay`]: what one of them wakes while they are
+    /// polled is polled again at once, rather than through the runtime.
     pub(super) async fn drive<T>(&mut self, work: impl Future<Output = T>) -> T {
         let mut work = pin!(work);
         poll_fn(|cx| {
-            // Its failures reach the response or the body, which are `work`'s to report.
-            if !self.finished && self.connection.poll_without_shutdown(cx).is_ready() {
-                self.finished = true;
+            self.relay.task.register(cx.waker());
+            let relay = Waker::from(Arc::clone(&self.relay));
+            let mut relayed = Context::from_waker(&relay);
+            for _ in 0..MAX_POLLS_IN_A_ROW {
+                self.relay.polling.store(true, SeqCst);
+                self.relay.woken_while_polling.store(false, SeqCst);
+                // Its failures reach the response or the body, which are `work`'s to report.
+                if !self.finished
+                    && self
+                        .connection
+                        .poll_without_shutdown(&mut relayed)
+                        .is_ready()
+                {
+                    self.finished = true;
+                }
+                let polled = work.as_mut().poll(&mut relayed);
+                self.relay.polling.store(false, SeqCst);
+                if polled.is_ready() || !self.relay.woken_while_polling.load(SeqCst) {
+                    return polled;
+                }
             }
-            work.as_mut().poll(cx)
+            // Left to the runtime, which runs other tasks in between.
+            cx.waker().wake_by_ref();
+            Poll::Pending
         })
         .await
     }
 
     /// Whether the connection is open and waiting for a request: after an exchange, whether
     /// the response left it reusable; in the pool, whether the server has closed it since.
-    pub(super) async fn is_idle(&mut self) -> bool {
-        poll_fn(|cx| {
-            if !self.finished && self.connection.poll_without_shutdown(cx).is_ready() {
-                self.finished = true;
-            }
-            Poll::Ready(!self.finished && self.sender.is_ready())
-        })
-        .await
+    ///
+    /// Polled with a waker that does nothing: nobody waits on an idle connection, and the
+    /// call that takes it next polls it with its own waker. Had the caller's waker been left
+    /// with the connection, the next request handed to it would wake the caller's task while
+    /// it runs, and the runtime would poll its driver once more before it sleeps.
+    pub(super) fn is_idle(&mut self) -> bool {
+        let mut unwatched = Context::from_waker(Waker::noop());
+        if !self.finished
+            && self
+                .connection
+                .poll_without_shutdown(&mut unwatched)
+                .is_ready()
+        {
+            self.finished = true;
+        }
+        !self.finished && self.sender.is_ready()
     }
 
     /// Drives the connection on a task of its own until its exchange is over, then puts it
@@ -138,6 +174,42 @@ impl Conn {
                 pool.check_in(to, self);
             }
         });
+    }
+}
+
+/// How many times in a row `drive` polls again for wakes made while it polled, before it leaves
+/// the next poll to the runtime: tokio's cooperative budget, which makes a busy task yield, is
+/// spent by the connection's reads and writes, and a relayed wake must not starve other tasks.
+const MAX_POLLS_IN_A_ROW: usize = 4;
+
+/// The waker a connection and the call's work are polled with in `drive`: it wakes the call's
+/// task only when the wake comes from outside that poll (the I/O driver, another thread).
+///
+/// Within the poll, the connection wakes the response it has just received and the body it has
+/// just read, and the body wakes the connection when it wants more. A task of tokio's
+/// current-thread runtime woken while it runs is, once it returns `Pending`, polled again
+/// after a turn of the I/O driver that does not block (an `epoll_wait` system call with a zero
+/// timeout, on every call) before the thread sleeps; relayed, such a wake is answered by
+/// polling again at once, and the call's task sleeps as soon as it has nothing to do.
+#[derive(Default)]
+struct Relay {
+    task: AtomicWaker,
+    polling: AtomicBool,
+    woken_while_polling: AtomicBool,
+}
+
+impl Wake for Relay {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    /// The flag is set before `polling` is read, and `drive` clears `polling` before it reads
+    /// the flag: a wake racing with the end of a poll is seen by one side or the other.
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken_while_polling.store(true, SeqCst);
+        if !self.polling.load(SeqCst) {
+            self.task.wake();
+        }
     }
 }
 
@@ -163,7 +235,7 @@ impl Pool {
 
     /// The most recently used idle connection to `to` that is still open, if any; expired and
     /// closed ones met on the way are dropped, which closes them.
-    pub(super) async fn check_out(&self, to: &Destination) -> Option<Conn> {
+    pub(super) fn check_out(&self, to: &Destination) -> Option<Conn> {
         loop {
             let idle = {
                 let mut pool = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
@@ -177,7 +249,7 @@ impl Pool {
                 newest
             };
             let mut conn = idle.conn;
-            if conn.is_idle().await {
+            if conn.is_idle() {
                 conn.reused = true;
                 return Some(conn);
             }
@@ -200,5 +272,46 @@ impl Pool {
         if idle.len() < self.max_idle_per_destination {
             idle.push(Idle { conn, since: now });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    #[derive(Default)]
+    struct CountedWakes(AtomicUsize);
+
+    impl Wake for CountedWakes {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, SeqCst);
+        }
+    }
+
+    #[test]
+    fn a_relay_wakes_the_task_only_for_wakes_from_outside_the_poll() {
+        let task = Arc::new(CountedWakes::default());
+        let relay = Arc::new(Relay::default());
+        relay.task.register(&Waker::from(Arc::clone(&task)));
+        let relayed = Waker::from(Arc::clone(&relay));
+
+        relay.polling.store(true, SeqCst);
+        relayed.wake_by_ref();
+        assert_eq!(
+            task.0.load(SeqCst),
+            0,
+            "a wake during the poll is noted, not sent"
+        );
+        assert!(relay.woken_while_polling.load(SeqCst));
+
+        relay.polling.store(false, SeqCst);
+        relayed.wake_by_ref();
+        assert_eq!(
+            task.0.load(SeqCst),
+            1,
+            "a wake after the poll reaches the task"
+        );
     }
 }
