@@ -106,7 +106,15 @@ impl ServerThread {
                     .build()
                     .expect("a runtime");
                 runtime.block_on(async move {
-                    let server = TestServer::start().await.expect("the test server starts");
+                    // Keeping every request would grow the server's memory on every call, on
+                    // the CPU the pinned client shares with it, and cost the client 7–11% of
+                    // its measured CPU per call through the caches (BENCHMARKS.md, run U);
+                    // aws-sdk-ssm's server in `ssm-baseline` keeps none either.
+                    let server = TestServer::builder()
+                        .keep_requests(16)
+                        .start()
+                        .await
+                        .expect("the test server starts");
                     server.set_default(ACTION, Reply::json(200, patch_states_body(10, 0, None)));
                     endpoint_tx
                         .send(server.endpoint())
