@@ -662,8 +662,10 @@ request by the test server's independent implementation of ACS3-HMAC-SHA256
 (`test-server/src/verify.rs`). Then both SDKs are sent the same three replies, from a capturing
 server for the official SDK and from `acs-test-server` for ours: `200` with
 `{\"Code\":\"200\",\"Message\":\"\",\"Success\":true,…}`, `400` with `\"Code\":\"InvalidParameter\"`
-and `500` with `\"Code\":\"InternalError\"`; each side's success or error is recorded, and a
-disagreement is a difference.
+and `500` with `\"Code\":\"InternalError\"` (as XML documents, a `Result` and two `Error`s, to
+the products that answer in XML: OSS, and hcs-mgw through the OSS gateway, whose official client
+reads any body as XML); each side's success or error is recorded, and a disagreement is a
+difference.
 
 The CLI sample runs every action of its product-versions through the generated command, one
 `--Name=value` flag per input (the metadata's `body` object as one JSON flag), against
