@@ -54,5 +54,8 @@ fn without_the_key_the_parameters_go_where_they_go_only() {
     let code = generated(false);
     assert!(!code.contains("with_request_also_as_json_body"), "{code}");
     assert!(!code.contains("put_body_field"), "{code}");
-    assert!(code.contains(r#"params.query.put("Service",&self.service);"#), "{code}");
+    assert!(
+        code.contains(r#"params.query.put("Service",&self.service);"#),
+        "{code}"
+    );
 }

@@ -579,7 +579,10 @@ impl OfficialSdkFacts {
                     self.at(fact),
                     format!(
                         "`{action}` sends `{}` in its body already",
-                        parameter.name.as_ref().map_or("", |name| name.value.as_str())
+                        parameter
+                            .name
+                            .as_ref()
+                            .map_or("", |name| name.value.as_str())
                     ),
                 ));
             }

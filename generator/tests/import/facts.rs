@@ -165,7 +165,10 @@ fn a_request_also_as_json_body_fact_marks_every_operation_and_refuses_one_with_a
     assert!(api.request_also_as_json_body);
     assert_same(&api.request, "- {name: Service, in: query, type: string}\n");
     let written = serde_saphyr::to_string(api).unwrap();
-    assert!(written.contains("request_also_as_json_body: true"), "{written}");
+    assert!(
+        written.contains("request_also_as_json_body: true"),
+        "{written}"
+    );
     let plain = import_specs(&query_only, None, None).unwrap();
     assert!(!operation(&plain, "Api").request_also_as_json_body);
 

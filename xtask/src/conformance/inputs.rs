@@ -467,7 +467,11 @@ request:
             .collect();
             let logs = acs_codegen::lower_from_texts("logs", &files).expect("the spec lowers");
             let inputs = &derive(&logs)[0].inputs;
-            assert_eq!(inputs["logstore"], format!("logstore{TRICKY_SEGMENT}"), "{signature}");
+            assert_eq!(
+                inputs["logstore"],
+                format!("logstore{TRICKY_SEGMENT}"),
+                "{signature}"
+            );
             assert_eq!(inputs["query"], format!("query{TRICKY}"), "only the path's");
         }
         assert!(!TRICKY_SEGMENT.contains(['/', '?', '#']));

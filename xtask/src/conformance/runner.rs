@@ -386,11 +386,9 @@ mod tests {
         );
         assert!(text.contains("const NONCE: &str = \"n\";"));
         assert!(text.contains("(\"success\", 200, \"{}\"),"));
-        assert!(
-            text.contains(
-                "    run.product(\"kms\", 4242, false);\n    run.check(\"ListKeys\", p0_0);"
-            )
-        );
+        assert!(text.contains(
+            "    run.product(\"kms\", 4242, false);\n    run.check(\"ListKeys\", p0_0);"
+        ));
         assert!(text.contains("fn p0_0() -> Built { Built::new((a, b, c)) }"));
         assert_eq!(lines.len(), 1);
         let (line, dir, action) = &lines[0];
