@@ -4,8 +4,10 @@
     python3 -m unittest conformance/test_official.py
 """
 
+import http.client
 import os
 import sys
+import threading
 import unittest
 from typing import List
 
@@ -207,6 +209,27 @@ class OfficialTest(unittest.TestCase):
     def test_method_names_compare_without_case_or_separators(self):
         self.assertEqual(official.normalized("ExecuteDDLWithOptions"),
                          official.normalized("execute_ddlwith_options"))
+
+
+class CaptureTest(unittest.TestCase):
+    def test_a_request_line_over_64_kib_is_recorded_and_answered_with_the_reply(self):
+        server = official.HTTPServer(("127.0.0.1", 0), official.Capture)
+        thread = threading.Thread(target=server.handle_request)
+        thread.start()
+        official.Capture.captured.clear()
+        official.Capture.reply = (200, "<Result/>", "application/xml")
+        query = "Data=" + "x" * 70000
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1])
+        connection.request("GET", "/?" + query)
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        thread.join()
+        server.server_close()
+        self.assertEqual(response.status, 200)
+        self.assertEqual(response.getheader("Content-Type"), "application/xml")
+        self.assertEqual(body, b"<Result/>")
+        self.assertEqual(official.Capture.captured[0]["query"], query)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,31 @@ pub fn collect_params<'a>(
     params
 }
 
+/// The given flags among `parameters` of `operation` as wire parameters (see
+/// [`collect_params`]). Where the official SDK sends the whole request again as a JSON body
+/// ([`acs_runtime::Operation::request_also_as_json_body`]), each given flag is also a field of
+/// that body, by wire name in the byte order of the names, as a generated request writes it.
+pub fn operation_params<'a>(
+    operation: &Operation,
+    parameters: impl IntoIterator<Item = &'a Parameter>,
+    arguments: &ArgMatches,
+) -> RequestParams {
+    let mut given: Vec<&Parameter> = parameters.into_iter().collect();
+    let mut params = collect_params(given.iter().copied(), arguments);
+    if operation.call.request_also_as_json_body() {
+        given.retain(|parameter| !matches!(parameter.kind, Kind::Binary | Kind::BareBinary));
+        given.sort_by_key(|parameter| parameter.name);
+        for parameter in given {
+            if let Some(value) = arguments.get_one::<Value>(&command::parameter_id(parameter)) {
+                params
+                    .put_body_field(parameter.name, value)
+                    .expect("a JSON value serialises");
+            }
+        }
+    }
+    params
+}
+
 /// The call's own `RegionId`, which picks the endpoint when `--region` does not, as in
 /// aliyun-cli.
 pub fn region_parameter(params: &RequestParams) -> Option<&str> {

@@ -429,6 +429,19 @@ mod tests {
                 nested_secrets: &[],
             },
             Operation {
+                command: "Echo",
+                alias: None,
+                summary: "Sends its request twice, as SAF's official client does.",
+                call: acs_runtime::Operation::new("Echo", Method::Post)
+                    .with_request_also_as_json_body(),
+                pagination: None,
+                parameters: &[
+                    parameter("Service", "Service", None, Kind::String),
+                    parameter("Count", "Count", None, Kind::Int32),
+                ],
+                nested_secrets: &[],
+            },
+            Operation {
                 command: "action-wait",
                 alias: None,
                 summary: "Waits.",
@@ -519,6 +532,25 @@ mod tests {
         assert_eq!(matches.subcommand_name(), Some("action-wait"));
         let waiter = parse(&["wait", "tuned", "--param-profile", "p"]).unwrap();
         assert_eq!(waiter.subcommand_name(), Some(WAIT));
+    }
+
+    #[test]
+    fn a_request_also_sent_as_a_json_body_puts_each_flag_in_both_places() {
+        let matches = parse(&["Echo", "--Service", "a b", "--Count", "7"]).unwrap();
+        let (_, arguments) = matches.subcommand().unwrap();
+        let echo = &CLI.operations[2];
+        let params = call::operation_params(echo, echo.parameters, arguments);
+        assert_eq!(params.query.get("Service"), Some("a b"));
+        assert_eq!(params.query.get("Count"), Some("7"));
+        let Some(Body::Json(body)) = &params.body else {
+            panic!("no JSON body: {params:?}");
+        };
+        assert_eq!(body.to_string(), r#"{"Count":7,"Service":"a b"}"#);
+        let tune = &CLI.operations[0];
+        let matches = parse(&["Tune", "--Name", "n"]).unwrap();
+        let (_, arguments) = matches.subcommand().unwrap();
+        let params = call::operation_params(tune, tune.parameters, arguments);
+        assert!(params.body.is_none(), "{params:?}");
     }
 
     #[test]

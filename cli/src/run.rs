@@ -117,7 +117,7 @@ async fn call_operation(
     operation: &'static Operation,
     arguments: &ArgMatches,
 ) -> Result<(), Failure> {
-    let params = call::collect_params(operation.parameters, arguments);
+    let params = call::operation_params(operation, operation.parameters, arguments);
     let output = Output::from_matches(arguments).map_err(Failure::Usage)?;
     let waiter = Wait::from_flag(arguments).map_err(Failure::Usage)?;
     let mut pages = paging::requested(operation, arguments)?;
@@ -159,7 +159,7 @@ async fn wait(cli: &'static Cli, waiter: &Waiter, arguments: &ArgMatches) -> Res
             waiter.operation
         ))
     })?;
-    let params = call::collect_params(waiter.parameters(operation), arguments);
+    let params = call::operation_params(operation, waiter.parameters(operation), arguments);
     let output = Output::from_matches(arguments).map_err(Failure::Usage)?;
     let wait = Wait::from_table(waiter, arguments)?;
     let client = configure::client(cli, arguments, call::region_parameter(&params)).await?;

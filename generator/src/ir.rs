@@ -133,6 +133,8 @@ pub struct Operation {
     pub xml_response: bool,
     /// Body fields are sent as an SLS log group (the spec's `log_group_request`).
     pub log_group_request: bool,
+    /// The whole request goes again as a JSON body (the spec's `request_also_as_json_body`).
+    pub request_also_as_json_body: bool,
     /// The `Content-Type` its requests go with when no header parameter sets one (the spec's
     /// `content_type` and `content_type_from`).
     pub content_type: ContentType<String>,
@@ -336,8 +338,8 @@ pub struct Struct {
     pub description: Option<String>,
     pub fields: Vec<Member>,
     /// Sent with its fields in the spec's order rather than their names' byte order, as the
-    /// official SDK's model declares them: the structs of a service that sends XML bodies
-    /// (an element's children), and those inside a map's values or the items of an array of
+    /// official SDK's model declares them: the structs of OSS, whose official SDK sends XML
+    /// bodies (an element's children) in its models' order, and those inside a map's values or the items of an array of
     /// arrays (`lower/types.rs`).
     pub in_spec_order: bool,
 }

@@ -154,6 +154,11 @@ pub struct OperationSpec {
     /// compressed as the `x-log-compresstype` header says. Set by the official SDK's facts.
     #[serde(default, skip_serializing_if = "is_false")]
     pub log_group_request: bool,
+    /// The official SDK sends each parameter where it goes and the whole request again as a
+    /// JSON object body, its parameters by wire name (SAF's `body=UtilClient.to_map(request)`
+    /// beside the query). Set by the official SDK's facts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub request_also_as_json_body: bool,
     #[serde(default)]
     pub request: Vec<Shape>,
     /// Fields of a response body that is a JSON object (or an XML document), and fields

@@ -838,6 +838,24 @@ mod tests {
             .unwrap();
         assert_eq!(request.request.uri().query(), Some("Options.key%201=x"));
 
+        // A query longer than a URL can hold here says so, with its length.
+        let mut long = RequestParams::default();
+        long.query.insert("Data", "x".repeat(70_000));
+        let error = sts_client("sts.aliyuncs.com")
+            .prepare(
+                call("AssumeRole"),
+                &long,
+                &credentials,
+                SystemTime::now(),
+                NONCE,
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Build(BuildError::Encode(reason))
+                if reason.contains("bytes, more than the 65534")),
+            "{error:?}"
+        );
+
         let error = sts_client("sts.aliyuncs.com")
             .prepare(
                 call("AssumeRole"),

@@ -114,6 +114,7 @@ pub struct Operation {
     anonymous: bool,
     auth: Option<AuthScheme>,
     body_fields: Option<BodyFields>,
+    request_also_as_json_body: bool,
     defaults: RequestDefaults,
     url_encoded_response: &'static [&'static str],
 }
@@ -135,6 +136,7 @@ impl Operation {
             anonymous: false,
             auth: None,
             body_fields: None,
+            request_also_as_json_body: false,
             defaults: RequestDefaults {
                 content_type: ContentType::OfBody,
                 content_md5: false,
@@ -195,6 +197,16 @@ impl Operation {
     /// body is still sent (form and JSON: yes; XML: no).
     pub const fn with_body_fields(mut self, kind: BodyFields) -> Self {
         self.body_fields = Some(kind);
+        self
+    }
+
+    /// The official SDK sends each parameter where it goes and the whole request again as a
+    /// JSON object body (SAF's clients: `body=UtilClient.to_map(request)` beside the query),
+    /// `{}` when no parameter is set. A caller without a generated request type (the CLI)
+    /// writes that body from the parameters it sets; a generated request writes it itself.
+    pub const fn with_request_also_as_json_body(mut self) -> Self {
+        self.body_fields = Some(BodyFields::Json);
+        self.request_also_as_json_body = true;
         self
     }
 
@@ -300,6 +312,11 @@ impl Operation {
 
     pub fn body_fields(&self) -> Option<BodyFields> {
         self.body_fields
+    }
+
+    /// See [`Operation::with_request_also_as_json_body`].
+    pub fn request_also_as_json_body(&self) -> bool {
+        self.request_also_as_json_body
     }
 
     pub fn auth(&self) -> Option<AuthScheme> {

@@ -560,7 +560,7 @@ impl RequestBase {
         http::Uri::builder()
             .scheme(self.scheme.clone())
             .authority(authority)
-            .path_and_query(path_and_query)
+            .path_and_query(path_and_query_part(path_and_query)?)
             .build()
             .map_err(|_| {
                 Error::Build(BuildError::Encode(
@@ -568,6 +568,28 @@ impl RequestBase {
                 ))
             })
     }
+}
+
+/// The most bytes a path with its query can have: the `http` crate's `Uri`, which the HTTP
+/// stack sends, holds no more (an official SDK's Python stack sends longer ones, which a
+/// service may refuse).
+const MAX_PATH_AND_QUERY: usize = u16::MAX as usize - 1;
+
+/// `text` as the path and query of a URI, or why it cannot be one: longer than the HTTP stack
+/// carries, or holding characters a URL cannot carry.
+pub(crate) fn path_and_query_part(text: String) -> Result<http::uri::PathAndQuery, Error> {
+    if text.len() > MAX_PATH_AND_QUERY {
+        return Err(Error::Build(BuildError::Encode(format!(
+            "the path and query are {} bytes, more than the {MAX_PATH_AND_QUERY} a URL sent \
+             by this client can hold",
+            text.len()
+        ))));
+    }
+    text.try_into().map_err(|_| {
+        Error::Build(BuildError::Encode(
+            "the path or query holds characters a URL cannot carry".into(),
+        ))
+    })
 }
 
 /// Whether `text` is sent in a URL as it is: RFC 3986's unreserved characters only.

@@ -104,6 +104,19 @@ pub struct Product {
     forced: BTreeMap<String, Vec<String>>,
 }
 
+impl Product {
+    /// Whether the product answers every call with an XML document (OSS, and hcs-mgw through
+    /// the OSS gateway), and is sent the replies in XML (`call_constants::xml_replies`).
+    pub fn answers_in_xml(&self) -> bool {
+        self.service.as_ref().is_some_and(|service| {
+            matches!(
+                service.auth,
+                ir::Signature::OssGatewayHmacSha256 | ir::Signature::Oss4HmacSha256
+            )
+        })
+    }
+}
+
 pub enum State {
     Compared,
     NoOperations,

@@ -171,7 +171,13 @@ fn emit_encode(operation: &Operation) -> TokenStream {
         Location::BodyField => (1, member.wire_name.as_str()),
         _ => (0, ""),
     });
-    let statements = members.into_iter().map(encode_statement);
+    let mut statements: Vec<TokenStream> = members.into_iter().map(encode_statement).collect();
+    if operation.request_also_as_json_body {
+        // The whole request again as a JSON body, its fields in the byte order of their names.
+        let mut copied: Vec<&Member> = operation.request.iter().collect();
+        copied.sort_by_key(|member| member.wire_name.as_str());
+        statements.extend(copied.into_iter().map(body_copy_statement));
+    }
     let params = if operation.request.is_empty() {
         quote!(_params)
     } else {
@@ -182,6 +188,24 @@ fn emit_encode(operation: &Operation) -> TokenStream {
             fn encode(&self, #params: &mut ::acs_runtime::RequestParams) -> Result<(), ::serde_json::Error> {
                 #(#statements)*
                 Ok(())
+            }
+        }
+    }
+}
+
+/// The statement that writes one request field again as a field of the JSON body, by its wire
+/// name, as the official model's `to_map` holds it.
+fn body_copy_statement(member: &Member) -> TokenStream {
+    let name = ident(&member.names.field);
+    let wire = &member.wire_name;
+    if member.required {
+        let value = super::serde_impls::wire_value(member, &quote!(&self.#name));
+        quote!(params.put_body_field(#wire, #value)?;)
+    } else {
+        let value = super::serde_impls::wire_value(member, &quote!(value));
+        quote! {
+            if let Some(value) = &self.#name {
+                params.put_body_field(#wire, #value)?;
             }
         }
     }

@@ -70,7 +70,10 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
     // Form fields or JSON body fields make a body the official SDKs send even when none is
     // set (their `body` map is empty, not absent); XML's official SDK sends none, nor does
     // SLS's gateway send an empty log group.
-    let body_fields = if operation.xml_request {
+    let body_fields = if operation.request_also_as_json_body {
+        value = quote!(#value.with_request_also_as_json_body());
+        None
+    } else if operation.xml_request {
         Some(quote!(Xml))
     } else if operation.log_group_request {
         Some(quote!(SlsLogGroup))

@@ -186,6 +186,7 @@ impl<'d> Converter<'d> {
             url_encoded_response: Vec::new(),
             xml_response,
             log_group_request: false,
+            request_also_as_json_body: false,
             request,
             response,
             response_body,

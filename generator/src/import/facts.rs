@@ -64,6 +64,12 @@
 //! metadata lists an array). A `method`, `path` or `response_from` that changes nothing is an
 //! error.
 //!
+//! `request_also_as_json_body: true` (optional) says that the official client sends every
+//! operation's parameters where they go and the whole request again as a JSON object body
+//! (SAF's `body=UtilClient.to_map(request)` beside `query=OpenApiUtilClient.query(query)`):
+//! it sets the spec's key of that name on every operation, and is an error for an operation
+//! that has a body of its own already.
+//!
 //! `signature` (optional) names the scheme the official SDK signs every call with, when the
 //! importer's rule (`signature.rs`) says otherwise. An operation takes `method` and
 //! `parameters`; a parameter, by its wire name, `in` and `style`. `log_group_request: true`
@@ -129,6 +135,8 @@ struct FactsFile {
     /// clients that send every call through `tea-openapi`'s `do_rpcrequest` (or set
     /// `_signature_algorithm = 'v2'`) sign with `RPC-V2-HMAC-SHA1`.
     signature: Option<Spanned<String>>,
+    /// The official client sends every operation's whole request again as a JSON body.
+    request_also_as_json_body: Option<Spanned<bool>>,
     #[serde(default)]
     operations: Keyed<OperationFacts>,
     /// Fields of shared schemas, by schema name and then by path: the type the official
@@ -455,6 +463,9 @@ impl OfficialSdkFacts {
         operations: &mut BTreeMap<String, OperationSpec>,
     ) -> Result<BTreeMap<String, String>, Diagnostic> {
         let responses = self.metadata_responses(operations)?;
+        if let Some(fact) = &self.facts.request_also_as_json_body {
+            self.request_also_as_json_body(operations, fact)?;
+        }
         let mut declined = BTreeMap::new();
         for (action, facts) in &self.facts.operations.0 {
             let Some(operation) = operations.get_mut(&action.value) else {
@@ -539,6 +550,45 @@ impl OfficialSdkFacts {
             }
         }
         Ok(declined)
+    }
+
+    /// Marks every operation as sending its whole request again as a JSON body. One whose
+    /// metadata has a body already (a body or form parameter) is an error: the official
+    /// client's one body cannot be both.
+    fn request_also_as_json_body(
+        &self,
+        operations: &mut BTreeMap<String, OperationSpec>,
+        fact: &Spanned<bool>,
+    ) -> Result<(), Diagnostic> {
+        if !fact.value {
+            return Err(Diagnostic::new(
+                self.at(fact),
+                "`request_also_as_json_body: false` says nothing",
+            )
+            .with_hint("remove the fact"));
+        }
+        for (action, operation) in operations.iter_mut() {
+            let in_body = operation.request.iter().find(|parameter| {
+                parameter
+                    .location
+                    .as_ref()
+                    .is_some_and(|location| matches!(location.value.as_str(), "body" | "formData"))
+            });
+            if let Some(parameter) = in_body {
+                return Err(Diagnostic::new(
+                    self.at(fact),
+                    format!(
+                        "`{action}` sends `{}` in its body already",
+                        parameter
+                            .name
+                            .as_ref()
+                            .map_or("", |name| name.value.as_str())
+                    ),
+                ));
+            }
+            operation.request_also_as_json_body = true;
+        }
+        Ok(())
     }
 
     /// The responses that `response_from` facts name, as the metadata lists them (before any

@@ -133,7 +133,14 @@ fn lower_service(files: &ServiceFiles, diagnostics: &mut Diagnostics) -> ir::Ser
     shared.mark_sides(&operations);
     let (mut shared_structs, shared_enums) = shared.into_types();
     recursion::box_cycles(&mut shared_structs);
-    if operations.iter().any(|operation| operation.xml_request) {
+    // The official OSS SDK V2's models declare their fields in the metadata's order, and its
+    // XML bodies follow them; a tea-openapi model (hcs-mgw's, whose XML the OSS gateway
+    // writes) declares them in their names' byte order, as every other official model does
+    // (`AddressDetail.to_map` of alibabacloud-hcs-mgw20240626: `AccessId`, `AccessSecret`,
+    // `AddressType`, …, where the metadata lists `AddressType` first).
+    if auth == ir::Signature::Oss4HmacSha256
+        && operations.iter().any(|operation| operation.xml_request)
+    {
         let local = operations
             .iter_mut()
             .flat_map(|operation| operation.structs.iter_mut());

@@ -103,6 +103,7 @@ pub(super) fn lower(
         xml_request: spec.xml_request,
         xml_response: spec.xml_response,
         log_group_request: spec.log_group_request,
+        request_also_as_json_body: spec.request_also_as_json_body,
         content_type,
         content_md5: spec.content_md5,
         query_defaults,

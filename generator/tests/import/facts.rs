@@ -154,6 +154,36 @@ fn a_log_group_fact_marks_the_operation_s_body_a_log_group() {
 }
 
 #[test]
+fn a_request_also_as_json_body_fact_marks_every_operation_and_refuses_one_with_a_body() {
+    let text = "source: s\nrequest_also_as_json_body: true\n";
+    let query_only = with_api(
+        r#"{"methods": ["post"], "parameters": [
+            {"name": "Service", "in": "query", "schema": {"type": "string"}}]}"#,
+    );
+    let specs = import_specs(&query_only, Some(&facts(text).unwrap()), None).unwrap();
+    let api = operation(&specs, "Api");
+    assert!(api.request_also_as_json_body);
+    assert_same(&api.request, "- {name: Service, in: query, type: string}\n");
+    let written = serde_saphyr::to_string(api).unwrap();
+    assert!(
+        written.contains("request_also_as_json_body: true"),
+        "{written}"
+    );
+    let plain = import_specs(&query_only, None, None).unwrap();
+    assert!(!operation(&plain, "Api").request_also_as_json_body);
+
+    let error = import_with(text, None).unwrap_err();
+    assert!(
+        error.starts_with(&format!(
+            "{FILE}:2:28: error: `Api` sends `Name` in its body already"
+        )),
+        "{error}"
+    );
+    let error = import_with("source: s\nrequest_also_as_json_body: false\n", None).unwrap_err();
+    assert!(error.contains("says nothing"), "{error}");
+}
+
+#[test]
 fn a_declined_operation_is_left_out_with_its_reason() {
     let text = "source: s\noperations:\n  Api:\n    declined: \"a protobuf body\"\n";
     let specs = import_specs(&metadata(), Some(&facts(text).unwrap()), None).unwrap();

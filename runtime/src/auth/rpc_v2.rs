@@ -120,11 +120,7 @@ pub(crate) fn request(
     // The path from the base, then this scheme's query, every key encoded.
     let mut uri = base.uri(message, "")?.into_parts();
     let path_and_query = format!("{}?{}", message.path, encoded_query(&query));
-    uri.path_and_query = Some(path_and_query.try_into().map_err(|_| {
-        Error::Build(BuildError::Encode(
-            "the path or query holds characters a URL cannot carry".into(),
-        ))
-    })?);
+    uri.path_and_query = Some(crate::request::path_and_query_part(path_and_query)?);
     let uri = http::Uri::from_parts(uri).map_err(|_| {
         Error::Build(BuildError::Encode(
             "the path or query holds characters a URL cannot carry".into(),

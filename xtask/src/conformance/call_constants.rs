@@ -34,3 +34,37 @@ pub fn replies() -> Vec<(String, u16, String)> {
     .map(|(name, status, body)| (name.to_owned(), status, body.to_owned()))
     .collect()
 }
+
+/// The same replies in XML, under the same names, for the products whose every answer is an
+/// XML document (hcs-mgw, OSS): hcs-mgw's official client, through the OSS gateway, reads any
+/// body of a success as XML (`OSS_UtilClient.parse_xml` in `modify_response`,
+/// `alibabacloud_gateway_oss/client.py` 0.0.30) and an error's as an XML `Error`, so a JSON
+/// reply would be an answer the service never gives, which it cannot read.
+pub fn xml_replies() -> Vec<(String, u16, String)> {
+    let document = |root: &str, code: &str, message: &str, id: u8| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{root}><Code>{code}</Code>\
+             <Message>{message}</Message><RequestId>00000000-0000-4000-8000-00000000000{id}\
+             </RequestId></{root}>"
+        )
+    };
+    replies()
+        .into_iter()
+        .zip([
+            document("Result", "200", "", 0),
+            document("Error", "InvalidParameter", "The parameter is invalid.", 1),
+            document(
+                "Error",
+                "InternalError",
+                "The request processing has failed due to some unknown error.",
+                2,
+            ),
+        ])
+        .map(|((name, status, _), body)| (name, status, body))
+        .collect()
+}
+
+/// The replies a product's actions are sent: XML for one whose answers are XML.
+pub fn replies_for(xml: bool) -> Vec<(String, u16, String)> {
+    if xml { xml_replies() } else { replies() }
+}

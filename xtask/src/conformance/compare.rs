@@ -25,6 +25,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::call_constants::REGION;
+
 /// A request as sent: method, raw path and query, headers in order, body as base64.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recorded {
@@ -216,12 +218,18 @@ pub fn compare(
             let gateway = if official_authorization.is_some_and(|value| value.starts_with("acs "))
                 && official.header("x-acs-credentials-provider").is_some()
             {
-                Some(acs_test_server::Gateway::Pds)
+                Some(Verifier::Gateway(acs_test_server::Gateway::Pds))
             } else if official_authorization.is_some_and(|value| value.starts_with("LOG "))
                 && normalised.python_booleans
             {
                 // The SLS gateway signs the query decoded, Python's booleans as sent.
-                Some(acs_test_server::Gateway::Sls)
+                Some(Verifier::Gateway(acs_test_server::Gateway::Sls))
+            } else if official_authorization
+                .is_some_and(|value| value.starts_with("OSS4-HMAC-SHA256 "))
+                && normalised.python_booleans
+            {
+                // The OSS gateway (hcs-mgw) signs the query, Python's booleans as sent.
+                Some(Verifier::OssGateway)
             } else {
                 None
             };
@@ -1005,12 +1013,21 @@ fn rpc_v2_signature(official: &Recorded, ours: &Recorded, secret: &str) -> Optio
         })
 }
 
+/// How our `Authorization` of a gateway's scheme is checked over the official request.
+enum Verifier {
+    /// By the test server's verifier of the gateway's scheme.
+    Gateway(acs_test_server::Gateway),
+    /// As OSS4, for no bucket (the OSS gateway of hcs-mgw signs the path alone) in the
+    /// region both sides sign for.
+    OssGateway,
+}
+
 /// Whether our `Authorization` of a gateway's scheme verifies over the official request
 /// (normalised) without its `x-acs-credentials-provider` header, which ours does not send:
 /// tea-openapi's v2 ROA path signs it (PDS's `acs`), and Python's booleans are read as
-/// `true`/`false` (SLS's `LOG`, over the query).
+/// `true`/`false` (SLS's `LOG` and the OSS gateway's OSS4, over the query).
 fn gateway_signature(
-    gateway: acs_test_server::Gateway,
+    verifier: Verifier,
     official: &Recorded,
     ours: &Recorded,
     secret: &str,
@@ -1037,14 +1054,20 @@ fn gateway_signature(
         headers: &headers,
         body: &body,
     };
-    acs_test_server::verify_gateway(gateway, &received, |_| Some(secret.to_owned()))
-        .err()
-        .map(|error| {
-            difference(
-                "signature: ours does not verify over the official request",
-                clip(&error.to_string()),
-            )
-        })
+    let secret_for = |_: &str| Some(secret.to_owned());
+    match verifier {
+        Verifier::Gateway(gateway) => {
+            acs_test_server::verify_gateway(gateway, &received, secret_for)
+        }
+        Verifier::OssGateway => acs_test_server::verify_oss4(&received, None, REGION, secret_for),
+    }
+    .err()
+    .map(|error| {
+        difference(
+            "signature: ours does not verify over the official request",
+            clip(&error.to_string()),
+        )
+    })
 }
 
 /// At most 160 characters of `text`, for a report line.

@@ -14,9 +14,13 @@ use serde_json::{Map, Value, json};
 const TRICKY: &str = " a+b~c*d%e/f&g=h?i#j 中文 😀";
 /// The same without what an HTTP header value cannot carry.
 const TRICKY_ASCII: &str = " a+b~c*d%e/f&g=h?i#j";
-/// The same without `/`, `?` and `#`, which the SLS gateway writes into a path unencoded,
-/// where they end the segment, the path or the URL: the official request would be another
-/// request, and every part of it after the path compared with nothing.
+/// The same without `/`, `?` and `#`, which the SLS and OSS gateways' clients write into a
+/// path unencoded, where they end the segment, the path or the URL: the official request would
+/// be another request, and every part of it after the path compared with nothing. hcs-mgw's
+/// client interpolates the value as it is (`pathname = f'/address/{address_name}'`,
+/// `alibabacloud_hcs_mgw20240626/client.py`), and the OSS gateway makes what follows a `?`
+/// query parameters (`modify_request`, `path_and_queries`, `alibabacloud_gateway_oss/client.py`
+/// 0.0.30): the official model cannot express a name holding them.
 const TRICKY_SEGMENT: &str = " a+b~c*d%e&g=h 中文 😀";
 
 /// Structs nest at most this deep: deeper levels add no new encoding rule, and a type that
@@ -77,10 +81,13 @@ fn derive_operation(service: &Service, operation: &Operation) -> ActionInputs {
     let mut locations = Map::new();
     let mut entries = Map::new();
     let mut binary_body = None;
-    let sls_gateway = operation.auth.unwrap_or(service.auth) == Signature::SlsLogHmacSha256;
+    let raw_path_gateway = matches!(
+        operation.auth.unwrap_or(service.auth),
+        Signature::SlsLogHmacSha256 | Signature::OssGatewayHmacSha256
+    );
     // A body field of a path parameter's name is the same input (below).
-    let in_sls_path = |wire_name: &str| {
-        sls_gateway
+    let in_raw_path = |wire_name: &str| {
+        raw_path_gateway
             && operation
                 .request
                 .iter()
@@ -90,7 +97,7 @@ fn derive_operation(service: &Service, operation: &Operation) -> ActionInputs {
         let text = match member.location {
             Location::Header => Text::Ascii,
             Location::Host => Text::HostLabel,
-            _ if in_sls_path(&member.wire_name) => Text::PathSegment,
+            _ if in_raw_path(&member.wire_name) => Text::PathSegment,
             _ => Text::Any,
         };
         let mut filling = Vec::new();
@@ -439,28 +446,35 @@ request:
     }
 
     #[test]
-    fn an_sls_path_parameter_holds_no_slash_question_mark_or_hash() {
-        let files: BTreeMap<PathBuf, String> = [
-            (
-                "spec/logs/service.yaml",
+    fn a_gateway_path_parameter_holds_no_slash_question_mark_or_hash() {
+        for signature in ["SLS-LOG-HMAC-SHA256", "OSS-GATEWAY-OSS4-HMAC-SHA256"] {
+            let service_yaml = format!(
                 "product: Logs\napi_version: \"2020-12-30\"\nstyle: roa\nprotocol: https\n\
-                 signature: SLS-LOG-HMAC-SHA256\nendpoints:\n  rule: '{region}.log.aliyuncs.com'\n",
-            ),
-            (
-                "spec/logs/operations/GetStore.yaml",
-                "name: GetStore\nmethods: [GET]\npath: /logstores/{logstore}\nrequest:\n\
-                 - name: logstore\n  in: path\n  type: string\n- name: query\n  in: query\n  \
-                 type: string\n",
-            ),
-        ]
-        .into_iter()
-        .map(|(path, text)| (PathBuf::from(path), text.to_owned()))
-        .collect();
-        let logs = acs_codegen::lower_from_texts("logs", &files).expect("the spec lowers");
-        let inputs = &derive(&logs)[0].inputs;
-        assert_eq!(inputs["logstore"], format!("logstore{TRICKY_SEGMENT}"));
+                 signature: {signature}\nendpoints:\n  rule: '{{region}}.log.aliyuncs.com'\n"
+            );
+            let files: BTreeMap<PathBuf, String> = [
+                ("spec/logs/service.yaml", service_yaml),
+                (
+                    "spec/logs/operations/GetStore.yaml",
+                    "name: GetStore\nmethods: [GET]\npath: /logstores/{logstore}\nrequest:\n\
+                     - name: logstore\n  in: path\n  type: string\n- name: query\n  in: query\n  \
+                     type: string\n"
+                        .to_owned(),
+                ),
+            ]
+            .into_iter()
+            .map(|(path, text)| (PathBuf::from(path), text))
+            .collect();
+            let logs = acs_codegen::lower_from_texts("logs", &files).expect("the spec lowers");
+            let inputs = &derive(&logs)[0].inputs;
+            assert_eq!(
+                inputs["logstore"],
+                format!("logstore{TRICKY_SEGMENT}"),
+                "{signature}"
+            );
+            assert_eq!(inputs["query"], format!("query{TRICKY}"), "only the path's");
+        }
         assert!(!TRICKY_SEGMENT.contains(['/', '?', '#']));
-        assert_eq!(inputs["query"], format!("query{TRICKY}"), "only the path's");
         // Elsewhere a path parameter carries every tricky character.
         assert_eq!(
             derive(&service())[0].inputs["ItemId"],

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::call_constants::{
-    ACCESS_KEY_ID, ACCESS_KEY_SECRET, DATE, HTTP_DATE, NONCE, REGION, replies,
+    ACCESS_KEY_ID, ACCESS_KEY_SECRET, DATE, HTTP_DATE, NONCE, REGION, replies_for,
 };
 use super::compare::Recorded;
 use super::{Options, Product, State, inputs};
@@ -66,15 +66,23 @@ pub fn read_records(dir: &Path, products: &mut [Product]) -> Result<(), String> 
 
 /// One inputs file per product-version to call, for the Python driver.
 pub fn write_inputs(dir: &Path, products: &[Product]) -> Result<Vec<(PathBuf, usize)>, String> {
-    let replies: Vec<Value> = replies()
-        .into_iter()
-        .map(|(name, status, body)| json!({"name": name, "status": status, "body": body}))
-        .collect();
     let mut files = Vec::new();
     for product in products {
         if !matches!(product.state, State::Compared) {
             continue;
         }
+        let xml = product.answers_in_xml();
+        let content_type = if xml {
+            "application/xml"
+        } else {
+            "application/json;charset=utf-8"
+        };
+        let replies: Vec<Value> = replies_for(xml)
+            .into_iter()
+            .map(|(name, status, body)| {
+                json!({"name": name, "status": status, "body": body, "content_type": content_type})
+            })
+            .collect();
         let document = json!({
             "dir": product.dir,
             "module": product.package.module(),

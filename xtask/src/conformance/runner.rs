@@ -63,6 +63,10 @@ struct Run {
     server: acs_test_server::TestServer,
     out: std::io::BufWriter<std::io::Stdout>,
     dir: &'static str,
+    /// The replies of the product's actions: `REPLIES`, or `XML_REPLIES` for a product that
+    /// answers in XML.
+    replies: &'static [(&'static str, u16, &'static str)],
+    xml_replies: bool,
     /// For the official call's endpoint, which ours is signed for.
     prepare_config: acs_runtime::Config,
     /// For the test server. Built once: a configuration's HTTP client loads the platform's
@@ -112,13 +116,17 @@ impl Run {
             server,
             out: std::io::BufWriter::new(std::io::stdout()),
             dir: "",
+            replies: REPLIES,
+            xml_replies: false,
             prepare_config: sdk_config.clone(),
             sdk_config,
         }
     }
 
-    fn product(&mut self, dir: &'static str, official_port: u16) {
+    fn product(&mut self, dir: &'static str, official_port: u16, xml_replies: bool) {
         self.dir = dir;
+        self.replies = if xml_replies { XML_REPLIES } else { REPLIES };
+        self.xml_replies = xml_replies;
         self.prepare_config = Self::config(&format!("http://127.0.0.1:{official_port}"));
     }
 
@@ -200,10 +208,15 @@ impl Run {
                     // per operation, and each SDK's generated tests hold its types to the
                     // reference's responses.
                     let client = acs_runtime::Client::new(built.service, self.sdk_config.clone());
-                    for (name, status, body) in REPLIES {
+                    for (name, status, body) in self.replies {
                         // Whatever the server keys the request by (its action, or, for OSS
                         // and SLS, which name none, its method and path) once it checks.
-                        self.server.reply_next(acs_test_server::Reply::json(*status, *body));
+                        let reply = if self.xml_replies {
+                            acs_test_server::Reply::xml(*status, *body)
+                        } else {
+                            acs_test_server::Reply::json(*status, *body)
+                        };
+                        self.server.reply_next(reply);
                         let sending = client.send::<serde::de::IgnoredAny>(
                             built.operation,
                             Ok(params.clone()),
@@ -236,6 +249,8 @@ pub struct Constants<'a> {
     pub region: &'a str,
     /// `(name, status, JSON body)`.
     pub replies: &'a [(String, u16, String)],
+    /// The same in XML, for the products that answer in XML.
+    pub xml_replies: &'a [(String, u16, String)],
 }
 
 /// One product-version's part of a program: the official call's port, and each action with
@@ -243,6 +258,8 @@ pub struct Constants<'a> {
 pub struct ProductCalls {
     pub dir: String,
     pub official_port: u16,
+    /// The product answers in XML, and is sent the XML replies.
+    pub xml_replies: bool,
     pub calls: Vec<(String, String)>,
 }
 
@@ -282,18 +299,23 @@ pub fn main_rs(constants: &Constants<'_>, products: &[ProductCalls]) -> (String,
         constants.region
     )
     .expect("a String");
-    text.push_str("const REPLIES: &[(&str, u16, &str)] = &[\n");
-    for (name, status, body) in constants.replies {
-        writeln!(text, "    ({name:?}, {status}, {body:?}),").expect("a String");
+    for (constant, replies) in [
+        ("REPLIES", constants.replies),
+        ("XML_REPLIES", constants.xml_replies),
+    ] {
+        writeln!(text, "const {constant}: &[(&str, u16, &str)] = &[").expect("a String");
+        for (name, status, body) in replies {
+            writeln!(text, "    ({name:?}, {status}, {body:?}),").expect("a String");
+        }
+        text.push_str("];\n");
     }
-    text.push_str("];\n");
     text.push_str(PRELUDE);
     text.push_str("\nfn main() {\n    let mut run = Run::new();\n");
     for (index, product) in products.iter().enumerate() {
         writeln!(
             text,
-            "    run.product({:?}, {});",
-            product.dir, product.official_port
+            "    run.product({:?}, {}, {});",
+            product.dir, product.official_port, product.xml_replies
         )
         .expect("a String");
         for (call, (action, _)) in product.calls.iter().enumerate() {
@@ -351,20 +373,22 @@ mod tests {
             access_key_secret: "secret",
             region: "cn-hangzhou",
             replies: &replies,
+            xml_replies: &[],
         };
         let (text, lines) = main_rs(
             &constants,
             &[ProductCalls {
                 dir: "kms".into(),
                 official_port: 4242,
+                xml_replies: false,
                 calls: vec![("ListKeys".into(), "(a, b, c)".into())],
             }],
         );
         assert!(text.contains("const NONCE: &str = \"n\";"));
         assert!(text.contains("(\"success\", 200, \"{}\"),"));
-        assert!(
-            text.contains("    run.product(\"kms\", 4242);\n    run.check(\"ListKeys\", p0_0);")
-        );
+        assert!(text.contains(
+            "    run.product(\"kms\", 4242, false);\n    run.check(\"ListKeys\", p0_0);"
+        ));
         assert!(text.contains("fn p0_0() -> Built { Built::new((a, b, c)) }"));
         assert_eq!(lines.len(), 1);
         let (line, dir, action) = &lines[0];

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::action_results::{ActionOutcome, ActionResult};
 use super::call_constants::{
-    ACCESS_KEY_ID, ACCESS_KEY_SECRET, DATE_SECONDS, NONCE, REGION, replies,
+    ACCESS_KEY_ID, ACCESS_KEY_SECRET, DATE_SECONDS, NONCE, REGION, replies, xml_replies,
 };
 use super::compare::{self, Difference, Normalised, Recorded};
 use super::generation::write_if_changed;
@@ -93,6 +93,7 @@ pub fn plan_runners(products: &mut [Product]) -> Vec<Batch> {
         let calls = runner::ProductCalls {
             dir: product.dir.clone(),
             official_port: product.official_port,
+            xml_replies: product.answers_in_xml(),
             calls,
         };
         let size = calls.calls.len();
@@ -145,6 +146,7 @@ fn write_runners(
     batches: &[Batch],
 ) -> Result<BTreeMap<String, runner::CheckLines>, String> {
     let replies = replies();
+    let xml_replies = xml_replies();
     let constants = runner::Constants {
         date_seconds: DATE_SECONDS,
         nonce: NONCE,
@@ -152,6 +154,7 @@ fn write_runners(
         access_key_secret: ACCESS_KEY_SECRET,
         region: REGION,
         replies: &replies,
+        xml_replies: &xml_replies,
     };
     let generated = scratch.join("generated");
     if let Ok(listing) = fs::read_dir(&generated) {
