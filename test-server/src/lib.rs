@@ -526,7 +526,7 @@ enum Scheme {
     Oss4 { presigned: bool },
     /// The SLS gateway's `LOG`.
     Sls,
-    /// `acs`: the PDS gateway's, and the v2 ROA request's.
+    /// `acs`: the PDS gateway's, and the v2 ROA request's (`do_roarequest`).
     Acs,
     /// ACS3-HMAC-SHA256.
     Acs3,
@@ -637,18 +637,22 @@ fn check_signature(
             verify_gateway(Gateway::Sls, &received, secret_for),
             Some(DatedFrom::Headers(DatedBy::HttpDate)),
         ),
+        // The PDS gateway and `do_roarequest` sign the same string but for the path (decoded,
+        // or as sent), and nothing in the request says which wrote it: either is accepted.
         Scheme::Acs => (
-            verify_gateway(Gateway::Pds, &received, secret_for),
+            verify_gateway(Gateway::Pds, &received, secret_for).or_else(|error| match error {
+                VerifyError::SignatureMismatch { .. } => {
+                    verify_gateway(Gateway::RoaV2, &received, secret_for)
+                }
+                error => Err(error),
+            }),
             Some(DatedFrom::Headers(DatedBy::HttpDate)),
         ),
         Scheme::Acs3 => (
             verify(&received, secret_for),
             Some(DatedFrom::Headers(DatedBy::AcsDate)),
         ),
-        Scheme::RpcV2 => (
-            verify_rpc_v2(&received, secret_for),
-            Some(DatedFrom::Query),
-        ),
+        Scheme::RpcV2 => (verify_rpc_v2(&received, secret_for), Some(DatedFrom::Query)),
         Scheme::Unsigned => {
             let verified = if state.accept_unsigned {
                 Ok(())

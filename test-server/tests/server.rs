@@ -981,7 +981,10 @@ async fn the_server_verifies_the_official_delete_multiple_objects() {
         );
         let refused = client.request(request(vector, true)).await.unwrap();
         assert_eq!(refused.status(), 400, "{name}");
-        assert!(text_of(refused).await.contains("SignatureDoesNotMatch"), "{name}");
+        assert!(
+            text_of(refused).await.contains("SignatureDoesNotMatch"),
+            "{name}"
+        );
         let accepted = client.request(request(vector, false)).await.unwrap();
         assert_eq!(accepted.status(), 200, "{name}");
         assert_eq!(text_of(accepted).await, "<DeleteResult/>", "{name}");
@@ -991,7 +994,10 @@ async fn the_server_verifies_the_official_delete_multiple_objects() {
         };
         assert!(!refused.signature_verified, "{name}");
         assert!(accepted.signature_verified, "{name}");
-        assert_eq!(accepted.query.get("encoding-type").map(String::as_str), Some("url"));
+        assert_eq!(
+            accepted.query.get("encoding-type").map(String::as_str),
+            Some("url")
+        );
         assert_eq!(accepted.body, vector["body"].as_str().unwrap().as_bytes());
     }
 }

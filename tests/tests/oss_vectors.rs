@@ -8,10 +8,10 @@ use std::time::{Duration, SystemTime};
 
 use acs_runtime::{CallSpec, Config, Credentials, EncodeRequest, RequestParams};
 use alibabacloud_oss::operation::{
-    complete_multipart_upload, delete_multiple_objects, get_bucket_acl, get_bucket_tags, get_object,
-    initiate_multipart_upload, list_buckets, list_multipart_uploads, list_object_versions,
-    list_objects, list_objects_v2, list_parts, put_bucket_tags, put_object, put_object_tagging,
-    upload_part,
+    complete_multipart_upload, delete_multiple_objects, get_bucket_acl, get_bucket_tags,
+    get_object, initiate_multipart_upload, list_buckets, list_multipart_uploads,
+    list_object_versions, list_objects, list_objects_v2, list_parts, put_bucket_tags, put_object,
+    put_object_tagging, upload_part,
 };
 use alibabacloud_oss::types::{
     CompleteMultipartUpload, CompleteMultipartUploadPart, Tag, TagSet, Tagging,
@@ -563,7 +563,12 @@ fn delete_multiple_objects_is_the_official_sdk_s() {
         let uri = request.uri();
         assert_eq!(vector["method"], request.method().as_str(), "{name}");
         assert_eq!(
-            format!("{}://{}{}", uri.scheme_str().unwrap(), uri.authority().unwrap(), uri.path()),
+            format!(
+                "{}://{}{}",
+                uri.scheme_str().unwrap(),
+                uri.authority().unwrap(),
+                uri.path()
+            ),
             recorded_base,
             "{name}: scheme, host and path"
         );
