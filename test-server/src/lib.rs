@@ -42,6 +42,7 @@ mod diff;
 mod freshness;
 mod mock;
 mod multipart;
+mod object_deletion;
 mod object_listing;
 mod objects;
 mod reply;
