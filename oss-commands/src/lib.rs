@@ -1,4 +1,4 @@
-//! `oss cp` and `oss ls`, the hand-written subcommands of the `oss` command, which the
+//! `oss cp`, `oss ls` and `oss rm`, the hand-written subcommands of the `oss` command, which the
 //! generated `alibabacloud-oss-cli` runs beside its one subcommand per operation
 //! (`acs_cli::main_with(&CLI, &COMMANDS)`, as `spec/oss/service.yaml`'s `cli_commands` asks).
 //!
@@ -12,6 +12,7 @@ mod copy;
 mod listing;
 mod location;
 mod progress;
+mod remove;
 mod stdout;
 
 use acs_cli::{CommandFuture, Extension, Failure, Invocation};
@@ -21,13 +22,13 @@ pub use location::{ObjectUrl, Target};
 /// The subcommands, for `acs_cli::main_with`.
 pub static COMMANDS: OssCommands = OssCommands;
 
-/// `cp` and `ls`.
+/// `cp`, `ls` and `rm`.
 #[derive(Debug)]
 pub struct OssCommands;
 
 impl Extension for OssCommands {
     fn commands(&self) -> Vec<clap::Command> {
-        vec![copy::command(), listing::command()]
+        vec![copy::command(), listing::command(), remove::command()]
     }
 
     fn run<'a>(&'a self, name: &'a str, invocation: Invocation<'a>) -> CommandFuture<'a> {
@@ -35,6 +36,7 @@ impl Extension for OssCommands {
             match name {
                 copy::NAME => copy::run(invocation).await,
                 listing::NAME => listing::run(invocation).await,
+                remove::NAME => remove::run(invocation).await,
                 other => Err(Failure::Usage(format!("no command `{other}`"))),
             }
         })

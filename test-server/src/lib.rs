@@ -8,13 +8,13 @@
 //! does, it refuses a request that leaves a header it must sign out of its signature (see
 //! [`verify`]), one dated more than 15 minutes from its clock, and one whose signature nonce
 //! was used before. It also serves routes by method and path: unsigned, for endpoints such as
-//! the ECS instance metadata service, and OSS's, whose requests name no action, after their
-//! OSS4-HMAC-SHA256 signature ([`verify_oss4`], in headers or a presigned URL) checks for the
-//! bucket in the host or the path and the server's OSS region, and SLS's, which name none
-//! either, after their `LOG` signature checks; an SLS `PutLogs` body (protobuf, LZ4) must also
-//! decode as SLS decodes it ([`decode_put_logs`]), or is refused as SLS refuses it. A reply
-//! set for the next request ([`TestServer::reply_next`]) answers it whatever its scheme, once
-//! its signature checks.
+//! the ECS instance metadata service, and signed, OSS's and SLS's above all, whose requests name
+//! no action. A signed request, whatever its scheme, is answered by a route, its action or a
+//! reply set for the next request ([`TestServer::reply_next`]) only once its signature checks:
+//! OSS4-HMAC-SHA256 ([`verify_oss4`], in headers or a presigned URL) for the bucket in the host
+//! or the path and the server's OSS region, the gateways' and ACS3 as above. An SLS `PutLogs`
+//! body (protobuf, LZ4) must also decode as SLS decodes it ([`decode_put_logs`]), or is refused
+//! as SLS refuses it.
 //!
 //! [`ObjectServer`] stands in for OSS's object endpoints: objects streamed in by `PUT` and out
 //! by `GET`, whole or by range, with their CRC-64, too large to hold in memory.
@@ -42,6 +42,7 @@ mod diff;
 mod freshness;
 mod mock;
 mod multipart;
+mod object_deletion;
 mod object_listing;
 mod objects;
 mod reply;
@@ -262,7 +263,8 @@ impl TestServer {
     }
 
     /// Serves `method path` with `reply` once the route's queue is empty: an unsigned request
-    /// as it is, an OSS4- or SLS-signed one (which names no action) once its signature checks.
+    /// as it is, a signed one (by any scheme; OSS4's and SLS's name no action) once its
+    /// signature checks, before the replies scripted for its action.
     pub fn route(&self, method: Method, path: &str, reply: Reply) {
         self.scripts()
             .routes
@@ -271,7 +273,8 @@ impl TestServer {
             .default = Some(reply);
     }
 
-    /// Serves `method path` (unsigned, or signed by OSS4 or SLS, as [`route`](Self::route) does), queueing `reply` like
+    /// Serves `method path` (unsigned, or signed once its signature checks, as
+    /// [`route`](Self::route) does), queueing `reply` like
     /// [`enqueue`](Self::enqueue). A route with nothing left to send answers HTTP 404.
     pub fn enqueue_route(&self, method: Method, path: &str, reply: Reply) {
         self.scripts()
@@ -471,8 +474,8 @@ async fn answer(
     reply.into_response(&host_id).ok_or(DroppedOnPurpose)
 }
 
-/// Records a request and picks its reply (a route's, else the one scripted for its signed
-/// action), with the host it was sent to, which error replies name as their `HostId`.
+/// Records a request and picks its reply ([`reply_to`]), with the host it was sent to, which
+/// error replies name as their `HostId`.
 fn respond(
     state: &State,
     client_address: SocketAddr,
@@ -498,31 +501,7 @@ fn respond(
         signature_verified: false,
     };
 
-    if is_oss4(&recorded.headers, &raw_query) {
-        let reply = oss4_reply(state, &mut recorded, &raw_query);
-        lock(&state.requests).record(recorded);
-        return (reply, host_id);
-    }
-    let route = (recorded.method.clone(), recorded.path.clone());
-    // SLS's requests are routed too, but only once their signature checks (`signed_reply`).
-    let route_reply = if is_sls(&recorded.headers) {
-        None
-    } else {
-        lock(&state.scripts)
-            .routes
-            .get_mut(&route)
-            .map(Script::next_reply)
-    };
-    let reply = match route_reply {
-        Some(reply) => reply.unwrap_or_else(|| {
-            Reply::error(
-                404,
-                "InvalidRoute.NotFound",
-                format!("No more replies for {} {}.", route.0, route.1),
-            )
-        }),
-        None => signed_reply(state, &mut recorded, &raw_query),
-    };
+    let reply = reply_to(state, &mut recorded, &raw_query);
     lock(&state.requests).record(recorded);
     (reply, host_id)
 }
@@ -540,84 +519,106 @@ impl RecordedRequest {
     }
 }
 
-/// Whether a request is signed by the SLS gateway's scheme.
-fn is_sls(headers: &HeaderMap) -> bool {
-    headers
-        .get("authorization")
-        .is_some_and(|value| value.as_bytes().starts_with(b"LOG "))
+/// How a request says it is signed, as the service tells it: by the first word of its
+/// `Authorization`, or by the query a presigned OSS URL or a v2 RPC request carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scheme {
+    /// OSS4-HMAC-SHA256 (OSS's, and the OSS gateway's), in headers or presigned.
+    Oss4 { presigned: bool },
+    /// The SLS gateway's `LOG`.
+    Sls,
+    /// `acs`: the PDS gateway's, and the v2 ROA request's (`do_roarequest`).
+    Acs,
+    /// ACS3-HMAC-SHA256.
+    Acs3,
+    /// The v2 RPC signature, in the query.
+    RpcV2,
+    /// No signature at all (an anonymous call, or an endpoint nothing signs).
+    Unsigned,
 }
 
-/// Whether a request is signed by OSS4-HMAC-SHA256, in its headers or as a presigned URL.
-fn is_oss4(headers: &HeaderMap, raw_query: &str) -> bool {
-    let in_headers = headers
-        .get("authorization")
-        .is_some_and(|value| value.as_bytes().starts_with(b"OSS4-HMAC-SHA256 "));
-    in_headers
-        || raw_query
-            .split('&')
-            .any(|pair| pair.split('=').next() == Some("x-oss-signature"))
-}
-
-/// The bucket an OSS request names in its host, as a virtual-hosted request does: the host's
-/// first label, unless the host is this server's own address (an IP address or `localhost`),
-/// where a bucket is the path's first segment (path-style) and signed as part of the path.
-fn bucket_in_host(headers: &HeaderMap) -> Option<String> {
-    let host = headers.get(http::header::HOST)?.to_str().ok()?;
-    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
-    if name.parse::<std::net::IpAddr>().is_ok() || name == "localhost" {
-        return None;
-    }
-    let (bucket, _) = name.split_once('.')?;
-    Some(bucket.to_owned())
-}
-
-/// Checks an OSS4 signature (and the `Date` of one sent in headers; a presigned URL's expiry
-/// is not judged), then answers with the route of the request's method and path, as OSS
-/// answers by bucket and key rather than by action.
-fn oss4_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) -> Reply {
-    let received = recorded.received(raw_query);
-    let secret_for = |access_key_id: &str| state.credentials.get(access_key_id).cloned();
-    let bucket = bucket_in_host(&recorded.headers);
-    let presigned = !recorded.headers.contains_key("authorization");
-    let verified = verify_oss4(&received, bucket.as_deref(), &state.oss_region, secret_for)
-        .and_then(|()| {
-            if presigned {
-                return Ok(());
+impl Scheme {
+    fn of(headers: &HeaderMap, raw_query: &str) -> Self {
+        let authorization = headers
+            .get("authorization")
+            .map_or(&b""[..], |value| value.as_bytes());
+        let in_query = |name: &str| {
+            raw_query
+                .split('&')
+                .any(|pair| pair.split('=').next() == Some(name))
+        };
+        if authorization.starts_with(b"OSS4-HMAC-SHA256 ") {
+            Scheme::Oss4 { presigned: false }
+        } else if in_query("x-oss-signature") {
+            Scheme::Oss4 {
+                presigned: authorization.is_empty(),
             }
-            state
-                .freshness
-                .check(&recorded.headers, DatedBy::HttpDate, SystemTime::now())
-        });
-    if let Err(error) = verified {
+        } else if authorization.starts_with(b"LOG ") {
+            Scheme::Sls
+        } else if authorization.starts_with(b"acs ") {
+            Scheme::Acs
+        } else if !authorization.is_empty() && !headers.contains_key("x-acs-signature-method") {
+            // A request in the v2 ROA shape (`x-acs-signature-method`) that is not signed `acs`
+            // is an anonymous call whose `Authorization` is a parameter of its own (EIAM's
+            // bearer token), not a signature.
+            Scheme::Acs3
+        } else if in_query("Signature") {
+            Scheme::RpcV2
+        } else {
+            Scheme::Unsigned
+        }
+    }
+}
+
+/// The reply to a request. Whatever scheme signed it, its signature (then its date and nonce)
+/// is checked before anything scripted answers it, a route or [`TestServer::reply_next`]'s
+/// reply alike; only a request that carries no signature is answered by a route as it is (the
+/// instance metadata service's, which nothing signs).
+fn reply_to(state: &State, recorded: &mut RecordedRequest, raw_query: &str) -> Reply {
+    let scheme = Scheme::of(&recorded.headers, raw_query);
+    if scheme == Scheme::Unsigned
+        && let Some(script) = lock(&state.scripts)
+            .routes
+            .get_mut(&(recorded.method.clone(), recorded.path.clone()))
+    {
+        return script
+            .next_reply()
+            .unwrap_or_else(|| no_more_replies(&recorded.method, &recorded.path));
+    }
+    if !matches!(scheme, Scheme::Oss4 { .. }) {
+        recorded.action = recorded
+            .headers
+            .get("x-acs-action")
+            .map(|action| String::from_utf8_lossy(action.as_bytes()).into_owned());
+    }
+    if let Err(error) = check_signature(state, recorded, raw_query, scheme) {
         return signature_error_reply(error);
     }
     recorded.signature_verified = true;
-    let route = (recorded.method.clone(), recorded.path.clone());
-    let mut scripts = lock(&state.scripts);
-    scripts
-        .next
-        .take()
-        .or_else(|| scripts.routes.get_mut(&route).and_then(Script::next_reply))
-        .unwrap_or_else(|| {
-            Reply::xml_error(
-                404,
-                "NoSuchKey",
-                format!("Nothing is routed at {} {}.", route.0, route.1),
-            )
-        })
+    // SLS refuses a `PutLogs` body (protobuf, LZ4) it cannot decode.
+    let protobuf = recorded
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes() == b"application/x-protobuf");
+    if scheme == Scheme::Sls
+        && protobuf
+        && let Err(PutLogsError(reason)) = decode_put_logs(&recorded.headers, &recorded.body)
+    {
+        return Reply::error(400, "PostBodyInvalid", reason);
+    }
+    scripted_reply(state, recorded, scheme)
 }
 
-/// Checks the signature, then the date and nonce, records the action and picks the reply for
-/// a signed request.
-fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) -> Reply {
+/// Checks a request's signature by `scheme`, then its date and nonce (a presigned URL's
+/// expiry is not judged).
+fn check_signature(
+    state: &State,
+    recorded: &RecordedRequest,
+    raw_query: &str,
+    scheme: Scheme,
+) -> Result<(), VerifyError> {
     let received = recorded.received(raw_query);
     let secret_for = |access_key_id: &str| state.credentials.get(access_key_id).cloned();
-    // The scheme is told by the `Authorization` header's first word, as the service tells it.
-    let authorization = recorded
-        .headers
-        .get("authorization")
-        .map_or(&b""[..], |value| value.as_bytes());
-    // The v2 RPC request carries its signature, timestamp and nonce in the query.
     let query = decode_query(raw_query);
     let in_query = |name: &str| {
         query
@@ -625,42 +626,56 @@ fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) 
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.clone())
     };
-    let (verified, dated_by) = if authorization.starts_with(b"LOG ") {
-        let verified = verify_gateway(Gateway::Sls, &received, secret_for);
-        (verified, DatedFrom::Headers(DatedBy::HttpDate))
-    } else if authorization.starts_with(b"acs ") {
-        let verified = verify_gateway(Gateway::Pds, &received, secret_for);
-        (verified, DatedFrom::Headers(DatedBy::HttpDate))
-    } else if !authorization.is_empty() && !recorded.headers.contains_key("x-acs-signature-method")
-    {
-        // A request in the v2 ROA shape (`x-acs-signature-method`) that is not signed `acs`
-        // is an anonymous call whose `Authorization` is a parameter of its own (EIAM's
-        // bearer token), not a signature.
-        (
+    let (verified, dated_by) = match scheme {
+        Scheme::Oss4 { presigned } => {
+            // OSS4 signs for the bucket in the host, or (path-style) in the path.
+            let bucket = bucket_in_host(&recorded.headers);
+            let verified = verify_oss4(&received, bucket.as_deref(), &state.oss_region, secret_for);
+            let dated_by = (!presigned).then_some(DatedFrom::Headers(DatedBy::HttpDate));
+            (verified, dated_by)
+        }
+        Scheme::Sls => (
+            verify_gateway(Gateway::Sls, &received, secret_for),
+            Some(DatedFrom::Headers(DatedBy::HttpDate)),
+        ),
+        // The PDS gateway and `do_roarequest` sign the same string but for the path (decoded,
+        // or as sent), and nothing in the request says which wrote it: either is accepted.
+        Scheme::Acs => (
+            verify_gateway(Gateway::Pds, &received, secret_for).or_else(|error| match error {
+                VerifyError::SignatureMismatch { .. } => {
+                    verify_gateway(Gateway::RoaV2, &received, secret_for)
+                }
+                error => Err(error),
+            }),
+            Some(DatedFrom::Headers(DatedBy::HttpDate)),
+        ),
+        Scheme::Acs3 => (
             verify(&received, secret_for),
-            DatedFrom::Headers(DatedBy::AcsDate),
-        )
-    } else if in_query("Signature").is_some() {
-        (verify_rpc_v2(&received, secret_for), DatedFrom::Query)
-    } else {
-        // Unsigned: dated as the scheme whose other headers it carries dates its requests.
-        let verified = if state.accept_unsigned {
-            Ok(())
-        } else {
-            Err(VerifyError::MissingAuthorization)
-        };
-        let dated_by = if in_query("Timestamp").is_some() {
-            DatedFrom::Query
-        } else if recorded.headers.contains_key("date") {
-            DatedFrom::Headers(DatedBy::HttpDate)
-        } else {
-            DatedFrom::Headers(DatedBy::AcsDate)
-        };
-        (verified, dated_by)
+            Some(DatedFrom::Headers(DatedBy::AcsDate)),
+        ),
+        Scheme::RpcV2 => (verify_rpc_v2(&received, secret_for), Some(DatedFrom::Query)),
+        Scheme::Unsigned => {
+            let verified = if state.accept_unsigned {
+                Ok(())
+            } else {
+                Err(VerifyError::MissingAuthorization)
+            };
+            // Dated as the scheme whose other headers it carries dates its requests.
+            let dated_by = if in_query("Timestamp").is_some() {
+                DatedFrom::Query
+            } else if recorded.headers.contains_key("date") {
+                DatedFrom::Headers(DatedBy::HttpDate)
+            } else {
+                DatedFrom::Headers(DatedBy::AcsDate)
+            };
+            (verified, Some(dated_by))
+        }
     };
-    let verified = verified.and_then(|()| match dated_by {
+    verified?;
+    match dated_by {
+        None => Ok(()),
         // The v2 request's timestamp and nonce are judged as ACS3's headers are.
-        DatedFrom::Query => {
+        Some(DatedFrom::Query) => {
             let mut dating = http::HeaderMap::new();
             for (parameter, header) in [
                 ("Timestamp", "x-acs-date"),
@@ -676,68 +691,78 @@ fn signed_reply(state: &State, recorded: &mut RecordedRequest, raw_query: &str) 
                 .freshness
                 .check(&dating, DatedBy::AcsDate, SystemTime::now())
         }
-        DatedFrom::Headers(dated_by) => {
+        Some(DatedFrom::Headers(dated_by)) => {
             state
                 .freshness
                 .check(&recorded.headers, dated_by, SystemTime::now())
         }
-    });
-    let action = recorded
-        .headers
-        .get("x-acs-action")
-        .map(|action| String::from_utf8_lossy(action.as_bytes()).into_owned());
-    recorded.action.clone_from(&action);
-    if let Err(error) = verified {
-        return signature_error_reply(error);
     }
-    recorded.signature_verified = true;
-
-    if is_sls(&recorded.headers) {
-        return sls_reply(state, recorded);
-    }
-    let mut scripts = lock(&state.scripts);
-    let scripted = scripts.next.take().or_else(|| {
-        action.and_then(|action| {
-            scripts
-                .actions
-                .get_mut(&action)
-                .and_then(Script::next_reply)
-        })
-    });
-    scripted.unwrap_or_else(|| {
-        Reply::error(
-            404,
-            "InvalidAction.NotFound",
-            "Specified api is not found, please check your url and method.",
-        )
-    })
 }
 
-/// The reply to a signed SLS request, which SLS answers by method and path: a protobuf body
-/// (`PutLogs`) is refused unless it decodes as SLS decodes it.
-fn sls_reply(state: &State, recorded: &RecordedRequest) -> Reply {
-    let protobuf = recorded
-        .headers
-        .get(http::header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes() == b"application/x-protobuf");
-    if protobuf
-        && let Err(PutLogsError(reason)) = decode_put_logs(&recorded.headers, &recorded.body)
-    {
-        return Reply::error(400, "PostBodyInvalid", reason);
-    }
-    let route = (recorded.method.clone(), recorded.path.clone());
+/// What answers a request whose signature checked (or that is accepted unsigned):
+/// [`TestServer::reply_next`]'s reply, else its route's (method and path), else its action's;
+/// OSS and SLS, whose requests name no action, answer by route alone.
+fn scripted_reply(state: &State, recorded: &RecordedRequest, scheme: Scheme) -> Reply {
     let mut scripts = lock(&state.scripts);
-    scripts
-        .next
-        .take()
-        .or_else(|| scripts.routes.get_mut(&route).and_then(Script::next_reply))
-        .unwrap_or_else(|| {
+    if let Some(reply) = scripts.next.take() {
+        return reply;
+    }
+    let (method, path) = (&recorded.method, &recorded.path);
+    let routed = scripts
+        .routes
+        .get_mut(&(method.clone(), path.clone()))
+        .map(Script::next_reply);
+    match (scheme, routed) {
+        (Scheme::Oss4 { .. }, routed) => routed.flatten().unwrap_or_else(|| {
+            Reply::xml_error(
+                404,
+                "NoSuchKey",
+                format!("Nothing is routed at {method} {path}."),
+            )
+        }),
+        (Scheme::Sls, routed) => routed.flatten().unwrap_or_else(|| {
             Reply::error(
                 404,
                 "InvalidRoute.NotFound",
-                format!("Nothing is routed at {} {}.", route.0, route.1),
+                format!("Nothing is routed at {method} {path}."),
             )
-        })
+        }),
+        (_, Some(routed)) => routed.unwrap_or_else(|| no_more_replies(method, path)),
+        (_, None) => recorded
+            .action
+            .as_deref()
+            .and_then(|action| scripts.actions.get_mut(action))
+            .and_then(Script::next_reply)
+            .unwrap_or_else(|| {
+                Reply::error(
+                    404,
+                    "InvalidAction.NotFound",
+                    "Specified api is not found, please check your url and method.",
+                )
+            }),
+    }
+}
+
+/// A route's reply once its queue is spent and it has no default.
+fn no_more_replies(method: &Method, path: &str) -> Reply {
+    Reply::error(
+        404,
+        "InvalidRoute.NotFound",
+        format!("No more replies for {method} {path}."),
+    )
+}
+
+/// The bucket an OSS request names in its host, as a virtual-hosted request does: the host's
+/// first label, unless the host is this server's own address (an IP address or `localhost`),
+/// where a bucket is the path's first segment (path-style) and signed as part of the path.
+fn bucket_in_host(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(http::header::HOST)?.to_str().ok()?;
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    if name.parse::<std::net::IpAddr>().is_ok() || name == "localhost" {
+        return None;
+    }
+    let (bucket, _) = name.split_once('.')?;
+    Some(bucket.to_owned())
 }
 
 /// Where a request's date and nonce are: in headers, or in the query (the v2 RPC request).

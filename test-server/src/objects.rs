@@ -7,7 +7,8 @@
 //! the CRC-64 (so it changes with the content), and a `GET` whose `If-Match` is not it is
 //! refused with `412 PreconditionFailed`. The multipart upload's requests, told apart by their
 //! query, are answered by [`crate::multipart`]. It lists objects
-//! and buckets as OSS does (`object_listing.rs`).
+//! and buckets as OSS does (`object_listing.rs`), and deletes them one by one or by the
+//! thousand (`object_deletion.rs`).
 //!
 //! The CRC-64 is computed with `crc64fast` directly, not through the client's code, and the
 //! client's CRC is held to the official SDK's values in its own tests.
@@ -36,6 +37,7 @@ use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::multipart::{self, Uploads};
+use crate::object_deletion;
 use crate::object_listing::{self, Answer};
 use crate::verify::Received;
 use crate::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, lock, verify_oss4};
@@ -184,6 +186,32 @@ async fn serve(
     let name = crate::percent_decode_path(parts.uri.path());
     let file = object_file(&state, &name);
     let query = crate::decode_query(parts.uri.query().unwrap_or(""));
+    if object_deletion::is_batch(&parts.method, &name, &query) {
+        let Ok(body) = body
+            .collect()
+            .await
+            .map(http_body_util::Collected::to_bytes)
+        else {
+            return Ok(error(
+                StatusCode::BAD_REQUEST,
+                "IncompleteBody",
+                "the body did not arrive whole",
+            ));
+        };
+        let content_md5 = parts.headers.get("content-md5").map(HeaderValue::as_bytes);
+        let answer = object_deletion::delete_batch(
+            &name,
+            &query,
+            content_md5,
+            &body,
+            &mut lock(&state.objects),
+            |deleted| {
+                // A file left behind is only disk: the object is gone from the server's record.
+                let _ = std::fs::remove_file(object_file(&state, deleted));
+            },
+        );
+        return Ok(reply_of(answer));
+    }
     if multipart::is_multipart(&query) {
         let answered = multipart::serve(&state, &parts.method, &query, &name, file, body).await;
         return Ok(answered.unwrap_or_else(|failure| {
@@ -205,14 +233,8 @@ async fn serve(
                 .ok()
         },
     );
-    match listed {
-        Some(Answer::Xml(xml)) => return Ok(xml_reply(xml)),
-        Some(Answer::Error {
-            status,
-            code,
-            message,
-        }) => return Ok(error(status, code, &message)),
-        None => {}
+    if let Some(answer) = listed {
+        return Ok(reply_of(answer));
     }
     let answered = match parts.method {
         Method::PUT => put(&state, &name, file, &parts.headers, body).await,
@@ -221,6 +243,17 @@ async fn serve(
         Method::HEAD => get(&state, &name, file, &parts.headers)
             .await
             .map(|response| response.map(|_| whole(Bytes::new()))),
+        // DeleteObject: 204, whether or not the object was there.
+        Method::DELETE => {
+            if lock(&state.objects).remove(&name).is_some() {
+                let _ = tokio::fs::remove_file(file).await;
+            }
+            Ok(Response::builder()
+                .status(StatusCode::NO_CONTENT)
+                .header("x-oss-request-id", "object-server")
+                .body(whole(Bytes::new()))
+                .expect("the headers are valid"))
+        }
         _ => Ok(error(
             StatusCode::METHOD_NOT_ALLOWED,
             "MethodNotAllowed",
@@ -386,6 +419,17 @@ pub(crate) fn object_etag(crc64: u64) -> String {
 
 pub(crate) fn whole(bytes: Bytes) -> ObjectBody {
     StreamBody::new(stream::iter([Ok(Frame::data(bytes))]).boxed())
+}
+
+fn reply_of(answer: Answer) -> Response<ObjectBody> {
+    match answer {
+        Answer::Xml(xml) => xml_reply(xml),
+        Answer::Error {
+            status,
+            code,
+            message,
+        } => error(status, code, &message),
+    }
 }
 
 fn xml_reply(xml: String) -> Response<ObjectBody> {

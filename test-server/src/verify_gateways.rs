@@ -1,10 +1,12 @@
 //! The server's own check of the signatures the SLS and PDS gateways write,
 //! `LOG <id>:<signature>` and `acs <id>:<signature>`, written from the gateways' description
 //! of them and not from the client's signer. Both sign a string made of the method, a few
-//! headers by position, the headers of their own prefix sorted, and the path (decoded for
-//! SLS) with the query decoded and sorted; SLS's is a base64 HMAC-SHA256 and also declares the
-//! body's MD5, PDS's a base64 HMAC-SHA1. PDS's string is the v2 ROA signature's, which
-//! `tea-openapi`'s `do_roarequest` signs too, so `Gateway::Pds` checks both.
+//! headers by position, the headers of their own prefix sorted, and the path with the query
+//! decoded and sorted; SLS's is a base64 HMAC-SHA256 and also declares the body's MD5, PDS's a
+//! base64 HMAC-SHA1. Both gateways sign the `pathname` their SDK wrote, which the HTTP client
+//! encodes only after (a space is sent `%20`), so the path is checked decoded. PDS's string is
+//! the v2 ROA signature's, which `tea-openapi`'s `do_roarequest` signs too, over the path as
+//! sent, since the ROA clients encode their path values themselves: `Gateway::RoaV2`.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -22,8 +24,17 @@ pub enum Gateway {
     /// `x-log-` or `x-acs-`, and the resource.
     Sls,
     /// PDS: `acs`, HMAC-SHA1 over `accept`, `content-md5`, `content-type`, `date`, the
-    /// `x-acs-*` headers with trimmed values, and the resource.
+    /// `x-acs-*` headers with trimmed values, and the resource, its path decoded.
     Pds,
+    /// The v2 ROA request of `do_roarequest`: PDS's string, but over the path as sent.
+    RoaV2,
+}
+
+impl Gateway {
+    /// Whether the resource signed holds the path decoded (the gateways') or as sent.
+    fn signs_decoded_path(self) -> bool {
+        matches!(self, Gateway::Sls | Gateway::Pds)
+    }
 }
 
 /// Checks `request`'s signature by `gateway`, looking the secret up with `secret_for`; for
@@ -37,7 +48,7 @@ pub fn verify_gateway(
     let value = header(request, "authorization").ok_or(VerifyError::MissingAuthorization)?;
     let prefix = match gateway {
         Gateway::Sls => "LOG ",
-        Gateway::Pds => "acs ",
+        Gateway::Pds | Gateway::RoaV2 => "acs ",
     };
     let (access_key_id, signature) = value
         .strip_prefix(prefix)
@@ -69,7 +80,7 @@ pub fn verify_gateway(
             mac.update(string_to_sign.as_bytes());
             STANDARD.encode(mac.finalize().into_bytes())
         }
-        Gateway::Pds => {
+        Gateway::Pds | Gateway::RoaV2 => {
             let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("any key");
             mac.update(string_to_sign.as_bytes());
             STANDARD.encode(mac.finalize().into_bytes())
@@ -85,7 +96,7 @@ pub fn verify_gateway(
 fn string_to_sign(gateway: Gateway, request: &Received<'_>) -> String {
     let positional: &[&str] = match gateway {
         Gateway::Sls => &["content-md5", "content-type", "date"],
-        Gateway::Pds => &["accept", "content-md5", "content-type", "date"],
+        Gateway::Pds | Gateway::RoaV2 => &["accept", "content-md5", "content-type", "date"],
     };
     let mut lines = vec![request.method.to_string()];
     for name in positional {
@@ -110,22 +121,21 @@ fn string_to_sign(gateway: Gateway, request: &Received<'_>) -> String {
         })
         .filter(|(name, _)| match gateway {
             Gateway::Sls => name.contains("x-log-") || name.contains("x-acs-"),
-            Gateway::Pds => name.starts_with("x-acs-"),
+            Gateway::Pds | Gateway::RoaV2 => name.starts_with("x-acs-"),
         })
         .map(|(name, value)| match gateway {
             Gateway::Sls => (name, value),
-            Gateway::Pds => (name, value.trim().to_string()),
+            Gateway::Pds | Gateway::RoaV2 => (name, value.trim().to_string()),
         })
         .collect();
     own.sort();
     for (name, value) in own {
         text.push_str(&format!("{name}:{value}\n"));
     }
-    // SLS signs the path its SDK wrote, values unencoded (its HTTP client encodes them after
-    // signing); PDS the path as sent.
-    match gateway {
-        Gateway::Sls => text.push_str(&crate::percent_decode_path(request.path)),
-        Gateway::Pds => text.push_str(request.path),
+    if gateway.signs_decoded_path() {
+        text.push_str(&crate::percent_decode_path(request.path));
+    } else {
+        text.push_str(request.path);
     }
     let mut query = crate::decode_query(request.query);
     query.sort();

@@ -1,6 +1,7 @@
 //! The server's check of the SLS and PDS gateways' signatures (`verify_gateway`) against the
 //! requests the official gateways signed (`tests/fixtures/official/gateways/vectors.json`): it
-//! accepts each as sent and refuses each once tampered with.
+//! accepts each as sent (the path as the official SDK's HTTP client encoded it, after the
+//! gateway signed it unencoded) and refuses each once tampered with.
 
 use acs_test_server::{Gateway, Received, VerifyError, verify_gateway};
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -75,7 +76,8 @@ fn wires() -> Vec<(String, Wire)> {
                     _ => Gateway::Pds,
                 },
                 method: vector["method"].as_str().unwrap().to_owned(),
-                path: vector["path"].as_str().unwrap().to_owned(),
+                // As sent: the gateways signed the path before their HTTP client encoded it.
+                path: vector["wire_path"].as_str().unwrap().to_owned(),
                 query: encoded_query(vector["query"].as_object().unwrap()),
                 headers,
                 body: vector["body"].as_str().unwrap().as_bytes().to_vec(),
@@ -117,7 +119,7 @@ fn every_official_request_tampered_with_is_refused() {
         let mut header = wire.clone();
         let own_prefix = match wire.gateway {
             Gateway::Sls => "x-log-added",
-            Gateway::Pds => "x-acs-added",
+            Gateway::Pds | Gateway::RoaV2 => "x-acs-added",
         };
         header
             .headers
@@ -154,4 +156,27 @@ fn every_official_request_tampered_with_is_refused() {
             );
         }
     }
+}
+
+/// The PDS gateway signs the path its SDK wrote, and its HTTP client encodes a space, CJK and
+/// emoji only after: the path as sent is not what was signed, and a check over it fails.
+#[test]
+fn a_pds_path_is_checked_as_the_gateway_signed_it() {
+    let (name, wire) = wires()
+        .into_iter()
+        .find(|(name, _)| name == "pds-execute-path-to-encode")
+        .unwrap();
+    assert!(
+        wire.path.contains("%20") && wire.path.contains("%E4%B8%AD"),
+        "{name}"
+    );
+    assert_eq!(wire.verify(), Ok(()), "{name}");
+    let as_sent = Wire {
+        gateway: Gateway::RoaV2,
+        ..wire
+    };
+    assert!(
+        matches!(as_sent.verify(), Err(VerifyError::SignatureMismatch { .. })),
+        "{name}: signed over the encoded path"
+    );
 }

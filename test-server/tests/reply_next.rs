@@ -1,7 +1,8 @@
 //! `TestServer::reply_next`: one reply for the next request whose signature checks, whichever
 //! scheme signed it and however the server would otherwise key it (by action, or by method and
 //! path for OSS and SLS, whose requests name no action); a request whose signature does not
-//! check is refused as before and leaves the reply for the next.
+//! check is refused as before and leaves the reply for the next. A route answers a signed
+//! request only once its signature checks too, whatever the scheme.
 
 use acs_runtime::{
     AuthScheme, CallOptions, CallSpec, Client, Config, ContentType, Credentials, Error, Method,
@@ -93,5 +94,31 @@ async fn a_request_whose_signature_does_not_check_leaves_the_reply_for_the_next(
         let client = client(&server, auth, DEFAULT_ACCESS_KEY_SECRET);
         call(&client).await.unwrap();
         assert!(server.requests()[1].signature_verified, "{auth:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_routed_request_whose_signature_does_not_check_is_refused() {
+    for auth in AuthScheme::ALL {
+        let server = TestServer::start().await.unwrap();
+        server.enqueue_route(
+            http::Method::GET,
+            CALL.path,
+            Reply::json(200, r#"{"RequestId":"routed"}"#),
+        );
+        let forged = client(&server, auth, "another-secret");
+        let error = call(&forged).await.unwrap_err();
+        assert_eq!(
+            error.code(),
+            Some("SignatureDoesNotMatch"),
+            "{auth:?}: {error:?}"
+        );
+        assert!(!server.requests()[0].signature_verified, "{auth:?}");
+
+        // The route's one reply is still there, for the request whose signature checks.
+        let client = client(&server, auth, DEFAULT_ACCESS_KEY_SECRET);
+        call(&client).await.unwrap();
+        assert!(server.requests()[1].signature_verified, "{auth:?}");
+        assert!(call(&client).await.is_err(), "{auth:?}: the route is spent");
     }
 }

@@ -4,8 +4,9 @@
 //! path, query, body and headers, and for a signed call the same `Authorization`; an anonymous
 //! call (Elasticsearch's `CapacityPlan`, EIAM's, with the caller's bearer token as its own
 //! `Authorization` parameter) goes unsigned. The server's own check of the `acs` signature
-//! (`verify_gateway`, the string the PDS gateway signs too) accepts each signed official
-//! request as sent and refuses it once tampered with.
+//! (`verify_gateway` with `Gateway::RoaV2`: the string the PDS gateway signs too, but over the
+//! path as sent) accepts each signed official request as sent and refuses it once tampered
+//! with.
 
 use std::time::{Duration, SystemTime};
 
@@ -244,7 +245,7 @@ impl Wire {
 
     fn verify(&self) -> Result<(), VerifyError> {
         verify_gateway(
-            Gateway::Pds,
+            Gateway::RoaV2,
             &Received {
                 method: &self.method,
                 path: &self.path,

@@ -1,4 +1,4 @@
-//! `oss cp` and `oss ls` end to end: the built `oss` binary against the test server's object
+//! `oss cp`, `oss ls` and `oss rm` end to end: the built `oss` binary against the test server's object
 //! store on 127.0.0.1, which verifies every OSS4 signature, stores what is uploaded and lists
 //! it as OSS does.
 
@@ -703,4 +703,73 @@ async fn body_errors_are_clear_and_leave_files_as_they_were() {
         .collect();
     left.sort();
     assert_eq!(left, ["kept.bin", "object.bin", "store"]);
+}
+
+#[tokio::test]
+async fn rm_deletes_an_object_or_with_recursive_every_object_under_a_prefix() {
+    let directory = scratch("remove");
+    let server = server(&directory).await;
+    let file = directory.join("small.txt");
+    std::fs::write(&file, b"abc").unwrap();
+    let keys = [
+        "del/a b+c=d.txt",
+        "del/100%/x%20y.log",
+        "del/中文/😀 smile.png",
+        "del/sub/one.txt",
+        "delta.txt",
+        "keep/e.txt",
+    ];
+    for key in keys {
+        let up = oss(
+            &server,
+            &[
+                "cp",
+                file.to_str().unwrap(),
+                &format!("oss://{BUCKET}/{key}"),
+            ],
+        )
+        .await;
+        assert_succeeds(&up);
+    }
+
+    // One object, by DeleteObject.
+    let one = oss(&server, &["rm", "oss://examplebucket/del/sub/one.txt"]).await;
+    assert_succeeds(&one);
+    assert_eq!(
+        String::from_utf8(one.stdout).unwrap(),
+        "oss://examplebucket/del/sub/one.txt\n"
+    );
+    assert_eq!(server.object(BUCKET, "del/sub/one.txt"), None);
+
+    // Without --recursive, a bucket alone names nothing to delete.
+    let bucket = oss(&server, &["rm", "oss://examplebucket"]).await;
+    assert_fails(&bucket, 2, "names no object");
+
+    // Every object under `del/` by DeleteMultipleObjects, whose answer names each key
+    // URL-encoded; `delta.txt` and `keep/` stay.
+    let prefix = oss(&server, &["rm", "oss://examplebucket/del/", "--recursive"]).await;
+    assert_succeeds(&prefix);
+    assert_eq!(
+        String::from_utf8(prefix.stdout).unwrap(),
+        "oss://examplebucket/del/100%/x%20y.log\n\
+         oss://examplebucket/del/a b+c=d.txt\n\
+         oss://examplebucket/del/中文/😀 smile.png\n"
+    );
+    for key in &keys[..4] {
+        assert_eq!(server.object(BUCKET, key), None, "{key}");
+    }
+    for key in &keys[4..] {
+        assert!(server.object(BUCKET, key).is_some(), "{key}");
+    }
+    let left = oss(&server, &["ls", "oss://examplebucket/", "-s"]).await;
+    assert_succeeds(&left);
+    assert_eq!(
+        String::from_utf8(left.stdout).unwrap(),
+        "oss://examplebucket/delta.txt\noss://examplebucket/keep/e.txt\n"
+    );
+
+    // Nothing left under the prefix: nothing to delete, and no call to delete it.
+    let again = oss(&server, &["rm", "oss://examplebucket/del/", "-r"]).await;
+    assert_succeeds(&again);
+    assert!(again.stdout.is_empty());
 }

@@ -8,10 +8,10 @@ use std::time::{Duration, SystemTime};
 
 use acs_runtime::{CallSpec, Config, Credentials, EncodeRequest, RequestParams};
 use alibabacloud_oss::operation::{
-    complete_multipart_upload, get_bucket_acl, get_bucket_tags, get_object,
-    initiate_multipart_upload, list_buckets, list_multipart_uploads, list_object_versions,
-    list_objects, list_objects_v2, list_parts, put_bucket_tags, put_object, put_object_tagging,
-    upload_part,
+    complete_multipart_upload, delete_multiple_objects, get_bucket_acl, get_bucket_tags,
+    get_object, initiate_multipart_upload, list_buckets, list_multipart_uploads,
+    list_object_versions, list_objects, list_objects_v2, list_parts, put_bucket_tags, put_object,
+    put_object_tagging, upload_part,
 };
 use alibabacloud_oss::types::{
     CompleteMultipartUpload, CompleteMultipartUploadPart, Tag, TagSet, Tagging,
@@ -469,6 +469,10 @@ const OPERATIONS: &[(&str, &acs_runtime::Operation)] = &[
         "complete-multipart-upload-",
         &complete_multipart_upload::OPERATION,
     ),
+    (
+        "delete-multiple-objects-",
+        &delete_multiple_objects::OPERATION,
+    ),
 ];
 
 /// The official recorder hands each operation a reply of OSS (URL-encoded, or not, or asked
@@ -479,7 +483,7 @@ fn url_encoded_listings_decode_as_the_official_sdk_decodes_them() {
     let text = include_str!("../fixtures/official/oss_listing/decoded.json");
     let file: Value = serde_json::from_str(text).unwrap();
     let cases = file["cases"].as_array().unwrap();
-    assert_eq!(cases.len(), 9);
+    assert_eq!(cases.len(), 10);
     for case in cases {
         let name = case["name"].as_str().unwrap();
         let (_, operation) = OPERATIONS
@@ -496,5 +500,101 @@ fn url_encoded_listings_decode_as_the_official_sdk_decodes_them() {
         for (path, official) in case["decoded"].as_object().unwrap() {
             assert_eq!(&field_at(root, path), official, "{name}: {path}");
         }
+    }
+}
+
+/// DeleteMultipleObjects, which the metadata lacks and the overlay adds, as the official SDK
+/// sent it to 127.0.0.1 (`tests/fixtures/official/oss/delete_multiple_objects.json`): the
+/// body's XML and its `Content-MD5`, the path-style path, the query (`encoding-type=url` by
+/// default) and every header, `Authorization` included.
+#[test]
+fn delete_multiple_objects_is_the_official_sdk_s() {
+    use delete_multiple_objects::{
+        Delete, DeleteMultipleObjectsRequest, OPERATION, ObjectIdentifier,
+    };
+    let file: Value = serde_json::from_str(include_str!(
+        "../fixtures/official/oss/delete_multiple_objects.json"
+    ))
+    .unwrap();
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(PINNED);
+    let endpoint = file["endpoint"].as_str().unwrap();
+    let vectors = file["vectors"].as_array().unwrap();
+    assert_eq!(vectors.len(), 2);
+    for vector in vectors {
+        let name = vector["name"].as_str().unwrap();
+        let token = vector["security_token"].as_str();
+        let mut delete = Delete::new().quiet(vector["quiet"].as_bool().unwrap());
+        for object in vector["objects"].as_array().unwrap() {
+            let mut identifier = ObjectIdentifier::new().key(object["key"].as_str().unwrap());
+            if let Some(version_id) = object["version_id"].as_str() {
+                identifier = identifier.version_id(version_id);
+            }
+            delete = delete.object(identifier);
+        }
+        let mut request = DeleteMultipleObjectsRequest::builder()
+            .bucket("examplebucket")
+            .delete(delete);
+        if let Some(encoding_type) = vector["encoding_type"].as_str() {
+            request = request.encoding_type(encoding_type);
+        }
+        let params = request.build().unwrap().to_params().unwrap();
+        let client = alibabacloud_oss::Client::from_conf(
+            Config::builder()
+                .region("cn-hangzhou")
+                .endpoint(endpoint)
+                .path_style(true)
+                .credentials(credentials(token))
+                .build()
+                .unwrap(),
+        );
+        let signed = client
+            .runtime()
+            .prepare(
+                CallSpec::from(&OPERATION),
+                &params,
+                &credentials(token),
+                at,
+                "unused",
+            )
+            .unwrap();
+        let request = &signed.request;
+        let (recorded_base, recorded_query) =
+            vector["url"].as_str().unwrap().split_once('?').unwrap();
+        let uri = request.uri();
+        assert_eq!(vector["method"], request.method().as_str(), "{name}");
+        assert_eq!(
+            format!(
+                "{}://{}{}",
+                uri.scheme_str().unwrap(),
+                uri.authority().unwrap(),
+                uri.path()
+            ),
+            recorded_base,
+            "{name}: scheme, host and path"
+        );
+        assert_eq!(
+            query_pairs(uri.query().unwrap_or("")),
+            query_pairs(recorded_query),
+            "{name}: query"
+        );
+        assert_eq!(
+            std::str::from_utf8(request.body().as_ref()).unwrap(),
+            vector["body"].as_str().unwrap(),
+            "{name}: body"
+        );
+        let sent: BTreeMap<&str, &str> = request
+            .headers()
+            .iter()
+            .filter(|(header, _)| *header != "user-agent")
+            .map(|(header, value)| (header.as_str(), value.to_str().unwrap()))
+            .collect();
+        let recorded: BTreeMap<&str, &str> = vector["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(header, _)| *header != "user-agent")
+            .map(|(header, value)| (header.as_str(), value.as_str().unwrap()))
+            .collect();
+        assert_eq!(sent, recorded, "{name}: headers, Authorization included");
     }
 }

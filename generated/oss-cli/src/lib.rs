@@ -88,6 +88,7 @@ pub static CLI: ::acs_cli::Cli = ::acs_cli::Cli {
         operation::delete_bucket_website::OPERATION,
         operation::delete_cname::OPERATION,
         operation::delete_live_channel::OPERATION,
+        operation::delete_multiple_objects::OPERATION,
         operation::delete_object::OPERATION,
         operation::delete_object_tagging::OPERATION,
         operation::delete_public_access_block::OPERATION,

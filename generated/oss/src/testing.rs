@@ -372,6 +372,15 @@ pub fn encode_json_request(
                     ),
                 )
             }
+            "DeleteMultipleObjects" => {
+                (
+                    &crate::operation::delete_multiple_objects::OPERATION,
+                    encode(
+                        inputs,
+                        crate::operation::delete_multiple_objects::DeleteMultipleObjectsRequestBuilder::build,
+                    ),
+                )
+            }
             "DeleteObject" => {
                 (
                     &crate::operation::delete_object::OPERATION,

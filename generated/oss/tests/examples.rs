@@ -755,6 +755,32 @@ fn delete_live_channel_request_example_encodes() {
     );
 }
 #[test]
+fn delete_multiple_objects_request_example_encodes() {
+    use operation::delete_multiple_objects::*;
+    let request = DeleteMultipleObjectsRequest::builder()
+        .bucket("examplebucket")
+        .delete(
+            Delete::new()
+                .quiet(false)
+                .object(
+                    ObjectIdentifier::new()
+                        .key("exampledir/example object.txt")
+                        .version_id(
+                            "CAEQNRiBgICb8o6D0BYiIDNlNzk5NGE2M2Y3ZjRhZTViYTAxZGE0ZTEyMWYy****",
+                        ),
+                ),
+        )
+        .build()
+        .expect("every required parameter has an example");
+    check_params(
+        &request,
+        &[("host", "bucket", "examplebucket")],
+        Some(
+            "{\"Delete\":{\"Quiet\":false,\"Object\":[{\"Key\":\"exampledir/example object.txt\",\"VersionId\":\"CAEQNRiBgICb8o6D0BYiIDNlNzk5NGE2M2Y3ZjRhZTViYTAxZGE0ZTEyMWYy****\"}]}}",
+        ),
+    );
+}
+#[test]
 fn delete_object_request_example_encodes() {
     use operation::delete_object::*;
     let request = DeleteObjectRequest::builder()

@@ -1,8 +1,9 @@
 //! The PDS gateway's scheme (`alibabacloud-gateway-pds`, signature version 1), which the
 //! official PDS SDK signs every call with: the ROA v2 request and signature ([`super::roa_v2`],
-//! `Authorization: acs <access key id>:<signature>`), but for two things the gateway does its
-//! own way: it signs `DownloadFile` as if it carried a form, and sends a security token
-//! without `x-acs-accesskey-id`.
+//! `Authorization: acs <access key id>:<signature>`), but for three things the gateway does its
+//! own way: it signs `DownloadFile` as if it carried a form, sends a security token without
+//! `x-acs-accesskey-id`, and signs the path decoded (the `pathname` its SDK wrote, which its
+//! HTTP client encodes after signing).
 
 use super::Unsigned;
 use super::roa_v2::{self, Writer};
@@ -34,6 +35,7 @@ pub(crate) fn request(
     let writer = Writer {
         signed_content_type: signed_content_type(&unsigned.call, unsigned.message),
         access_key_id_with_token: false,
+        signs_decoded_path: true,
     };
     roa_v2::write(unsigned, credentials, writer)
 }

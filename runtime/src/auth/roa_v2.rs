@@ -48,8 +48,8 @@ pub const ALGORITHM: &str = "acs";
 const SIGNATURE_METHOD: &str = "HMAC-SHA1";
 const SIGNATURE_VERSION: &str = "1.0";
 
-/// The string the signature is computed over, from the request's method, path (as sent),
-/// query (decoded) and headers.
+/// The string the signature is computed over, from the request's method, path (as sent by
+/// `do_roarequest`, decoded by the PDS gateway), query (decoded) and headers.
 pub fn string_to_sign(
     method: &str,
     path: &str,
@@ -106,6 +106,10 @@ pub(crate) struct Writer {
     /// Whether a security token goes with `x-acs-accesskey-id` (`do_roarequest`) or alone
     /// (the PDS gateway).
     pub(crate) access_key_id_with_token: bool,
+    /// Whether the path is signed decoded, as the PDS gateway signs the `pathname` its SDK
+    /// wrote (the HTTP client encodes it after), or as sent, as `do_roarequest` signs a
+    /// `pathname` whose values its ROA client encoded itself.
+    pub(crate) signs_decoded_path: bool,
 }
 
 /// `do_roarequest`'s request.
@@ -119,6 +123,7 @@ pub(crate) fn request(
         Writer {
             signed_content_type: None,
             access_key_id_with_token: true,
+            signs_decoded_path: false,
         },
     )
 }
@@ -165,9 +170,14 @@ pub(crate) fn write(
     }
     signed.extend(message.headers.iter());
     let query: Vec<(&str, &str)> = message.query.iter().collect();
+    let signed_path = if writer.signs_decoded_path {
+        percent_encoding::percent_decode_str(&message.path).decode_utf8_lossy()
+    } else {
+        std::borrow::Cow::Borrowed(message.path.as_ref())
+    };
     let string_to_sign = string_to_sign(
         call.method.as_http().as_str(),
-        &message.path,
+        &signed_path,
         &query,
         &signed,
     );

@@ -35,6 +35,7 @@ pub(crate) mod delete_bucket_tags;
 pub(crate) mod delete_bucket_website;
 pub(crate) mod delete_cname;
 pub(crate) mod delete_live_channel;
+pub(crate) mod delete_multiple_objects;
 pub(crate) mod delete_object;
 pub(crate) mod delete_object_tagging;
 pub(crate) mod delete_public_access_block;

@@ -35,6 +35,7 @@ pub mod delete_bucket_tags;
 pub mod delete_bucket_website;
 pub mod delete_cname;
 pub mod delete_live_channel;
+pub mod delete_multiple_objects;
 pub mod delete_object;
 pub mod delete_object_tagging;
 pub mod delete_public_access_block;
