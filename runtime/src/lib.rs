@@ -86,6 +86,8 @@ pub mod streamed;
 #[cfg(feature = "client")]
 pub mod timestamp;
 #[cfg(feature = "client")]
+pub mod unset;
+#[cfg(feature = "client")]
 pub mod waiter;
 #[cfg(feature = "client")]
 mod xml;
@@ -121,5 +123,6 @@ pub use {
     service::Service,
     streamed::{Streamed, StreamedResponse},
     timestamp::{TimestampError, parse_timestamp},
+    unset::{UnsetList, UnsetMap},
     waiter::{StatusCallback, WaitRule, WaiterError, wait},
 };

@@ -263,6 +263,22 @@ mod tests {
         );
     }
 
+    /// A request struct writes an unset list of structs as `[]` (`crate::unset`), which in XML
+    /// is no element at all, as when the list is left out (OSS's `Tagging` without tags).
+    #[test]
+    fn an_empty_list_writes_no_element() {
+        let empty = json!({"Tagging": {"TagSet": {"Tag": []}, "K": 1}});
+        let left_out = json!({"Tagging": {"TagSet": {}, "K": 1}});
+        assert_eq!(
+            to_xml(empty.as_object().unwrap()),
+            to_xml(left_out.as_object().unwrap())
+        );
+        assert_eq!(
+            to_xml(empty.as_object().unwrap()).unwrap(),
+            "<Tagging><TagSet/><K>1</K></Tagging>"
+        );
+    }
+
     /// What `alibabacloud-gateway-oss-util` 0.0.14's `to_xml` wrote for the same fields.
     #[test]
     fn a_body_through_the_oss_gateway_is_written_as_its_element_tree_writes_it() {

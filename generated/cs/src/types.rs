@@ -1937,12 +1937,21 @@ impl ::serde::Serialize for KubeletConfig {
                 value,
             )?;
         }
-        if let Some(value) = &self.reserved_memory {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "reservedMemory",
-                value,
-            )?;
+        match &self.reserved_memory {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "reservedMemory",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "reservedMemory",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.serialize_image_pulls {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -2313,8 +2322,17 @@ impl ::serde::Serialize for KubernetesConfig {
         if let Some(value) = &self.cpu_policy {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "cpu_policy", value)?;
         }
-        if let Some(value) = &self.labels {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "labels", value)?;
+        match &self.labels {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "labels", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "labels",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.node_name_mode {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -2333,8 +2351,17 @@ impl ::serde::Serialize for KubernetesConfig {
                 value,
             )?;
         }
-        if let Some(value) = &self.taints {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "taints", value)?;
+        match &self.taints {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "taints", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "taints",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.user_data {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "user_data", value)?;
@@ -3820,8 +3847,21 @@ impl ::serde::Serialize for ScalingGroup {
                 value,
             )?;
         }
-        if let Some(value) = &self.data_disks {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "data_disks", value)?;
+        match &self.data_disks {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "data_disks",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "data_disks",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.deploymentset_id {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -3974,12 +4014,21 @@ impl ::serde::Serialize for ScalingGroup {
                 value,
             )?;
         }
-        if let Some(value) = &self.spot_price_limit {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "spot_price_limit",
-                value,
-            )?;
+        match &self.spot_price_limit {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "spot_price_limit",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "spot_price_limit",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.spot_strategy {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -4051,8 +4100,17 @@ impl ::serde::Serialize for ScalingGroup {
                 value,
             )?;
         }
-        if let Some(value) = &self.tags {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "tags", value)?;
+        match &self.tags {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "tags", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "tags",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.vswitch_ids {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "vswitch_ids", value)?;

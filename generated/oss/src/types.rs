@@ -613,8 +613,21 @@ impl ::serde::Serialize for Aggregations {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aggregation {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Aggregation", value)?;
+        match &self.aggregation {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Aggregation",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Aggregation",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -4394,8 +4407,17 @@ impl ::serde::Serialize for CommonHeaders {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.header {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Header", value)?;
+        match &self.header {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "Header", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Header",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -4525,8 +4547,17 @@ impl ::serde::Serialize for CompleteMultipartUpload {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.part {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Part", value)?;
+        match &self.part {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "Part", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Part",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -4765,8 +4796,17 @@ impl ::serde::Serialize for CorsConfiguration {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cors_rule {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "CORSRule", value)?;
+        match &self.cors_rule {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "CORSRule", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "CORSRule",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.response_vary {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -8660,8 +8700,17 @@ impl ::serde::Serialize for LifecycleConfiguration {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.rule {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Rule", value)?;
+        match &self.rule {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "Rule", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Rule",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -8802,8 +8851,21 @@ impl ::serde::Serialize for LifecycleRule {
         if let Some(value) = &self.expiration {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Expiration", value)?;
         }
-        if let Some(value) = &self.transition {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Transition", value)?;
+        match &self.transition {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Transition",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Transition",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.abort_multipart_upload {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -8812,8 +8874,17 @@ impl ::serde::Serialize for LifecycleRule {
                 value,
             )?;
         }
-        if let Some(value) = &self.tag {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tag", value)?;
+        match &self.tag {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tag", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Tag",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.noncurrent_version_expiration {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -8822,12 +8893,21 @@ impl ::serde::Serialize for LifecycleRule {
                 value,
             )?;
         }
-        if let Some(value) = &self.noncurrent_version_transition {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "NoncurrentVersionTransition",
-                value,
-            )?;
+        match &self.noncurrent_version_transition {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "NoncurrentVersionTransition",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "NoncurrentVersionTransition",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.filter {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Filter", value)?;
@@ -11588,8 +11668,17 @@ impl ::serde::Serialize for MirrorHeaders {
         if let Some(value) = &self.remove {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Remove", value)?;
         }
-        if let Some(value) = &self.set {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Set", value)?;
+        match &self.set {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "Set", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Set",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -11818,12 +11907,21 @@ impl ::serde::Serialize for MirrorMultiAlternates {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mirror_multi_alternate {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "MirrorMultiAlternate",
-                value,
-            )?;
+        match &self.mirror_multi_alternate {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "MirrorMultiAlternate",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "MirrorMultiAlternate",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -11892,12 +11990,21 @@ impl ::serde::Serialize for MirrorReturnHeaders {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.return_header {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "ReturnHeader",
-                value,
-            )?;
+        match &self.return_header {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "ReturnHeader",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "ReturnHeader",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -11964,8 +12071,17 @@ impl ::serde::Serialize for MirrorTaggings {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.taggings {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Taggings", value)?;
+        match &self.taggings {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "Taggings", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Taggings",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -13477,8 +13593,17 @@ impl ::serde::Serialize for OverwriteConfiguration {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.rule {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Rule", value)?;
+        match &self.rule {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "Rule", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Rule",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -15824,12 +15949,21 @@ impl ::serde::Serialize for RoutingRuleCondition {
                 value,
             )?;
         }
-        if let Some(value) = &self.include_header {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "IncludeHeader",
-                value,
-            )?;
+        match &self.include_header {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "IncludeHeader",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "IncludeHeader",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -16817,8 +16951,21 @@ impl ::serde::Serialize for RoutingRules {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.routing_rule {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "RoutingRule", value)?;
+        match &self.routing_rule {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "RoutingRule",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "RoutingRule",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -17156,8 +17303,17 @@ impl ::serde::Serialize for RuleList {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.rule {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Rule", value)?;
+        match &self.rule {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "Rule", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Rule",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -18236,8 +18392,17 @@ impl ::serde::Serialize for TagSet {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tag {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tag", value)?;
+        match &self.tag {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tag", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Tag",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -18699,12 +18864,21 @@ impl ::serde::Serialize for TransformationConfigurations {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.transformation_configuration {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "TransformationConfiguration",
-                value,
-            )?;
+        match &self.transformation_configuration {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "TransformationConfiguration",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "TransformationConfiguration",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }

@@ -7,24 +7,35 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::ir::Member;
+use crate::ir::{Member, Type};
 use crate::naming::ident;
 
-/// Writes every present field under its wire name, in the order given; absent fields are
-/// left out.
+/// Writes every present field under its wire name, in the order given. Absent fields are left
+/// out, but in a request struct (`python_models`) a list or map that holds structs, which the
+/// official Python models write unset as `[]` or `{}` (`acs_runtime::unset`).
 pub fn serialize_impl<'a>(
     name: &Ident,
     fields: impl IntoIterator<Item = &'a Member>,
+    python_models: bool,
 ) -> TokenStream {
     let fields: Vec<&Member> = fields.into_iter().collect();
     let entries = fields.iter().map(|field| {
         let field_name = ident(&field.names.field);
         let wire = &field.wire_name;
         let value = wire_value(field, &quote!(value));
-        quote! {
-            if let Some(value) = &self.#field_name {
-                ::serde::ser::SerializeMap::serialize_entry(&mut map, #wire, #value)?;
-            }
+        let unset = python_models.then(|| unset_value(field)).flatten();
+        match unset {
+            Some(unset) => quote! {
+                match &self.#field_name {
+                    Some(value) => ::serde::ser::SerializeMap::serialize_entry(&mut map, #wire, #value)?,
+                    None => ::serde::ser::SerializeMap::serialize_entry(&mut map, #wire, &#unset)?,
+                }
+            },
+            None => quote! {
+                if let Some(value) = &self.#field_name {
+                    ::serde::ser::SerializeMap::serialize_entry(&mut map, #wire, #value)?;
+                }
+            },
         }
     });
     let map = if fields.is_empty() {
@@ -40,6 +51,26 @@ pub fn serialize_impl<'a>(
                 ::serde::ser::SerializeMap::end(map)
             }
         }
+    }
+}
+
+/// What the official Python models write for `field` unset, if anything: `[]` for a list and
+/// `{}` for a map whose items, at any depth, are structs (their models' `to_map` writes those
+/// whatever their value; lists and maps of scalars, only when set). A map sent as a list of
+/// key-value objects is left out unset, as the scalars it holds.
+fn unset_value(field: &Member) -> Option<TokenStream> {
+    fn holds_structs(ty: &Type) -> bool {
+        match ty {
+            Type::Struct(_) | Type::Shared(_) => true,
+            Type::Array(inner) | Type::Map(inner) => holds_structs(inner),
+            _ => false,
+        }
+    }
+    match &field.ty {
+        _ if field.entries.is_some() => None,
+        Type::Array(inner) if holds_structs(inner) => Some(quote!(::acs_runtime::UnsetList)),
+        Type::Map(inner) if holds_structs(inner) => Some(quote!(::acs_runtime::UnsetMap)),
+        _ => None,
     }
 }
 
@@ -117,5 +148,78 @@ pub fn deserialize_impl(name: &Ident, fields: &[Member]) -> TokenStream {
                 deserializer.deserialize_map(ObjectVisitor)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Docs, Location, Style};
+    use crate::naming;
+
+    fn member(name: &str, ty: Type) -> Member {
+        Member {
+            bare_body: false,
+            wire_name: name.into(),
+            names: naming::field_names([(name, false)]).remove(0),
+            ty,
+            required: false,
+            location: Location::BodyField,
+            style: Style::Simple,
+            sensitive: false,
+            boxed: false,
+            entries: None,
+            timestamp: false,
+            docs: Docs::default(),
+        }
+    }
+
+    fn list(ty: Type) -> Type {
+        Type::Array(Box::new(ty))
+    }
+
+    fn map(ty: Type) -> Type {
+        Type::Map(Box::new(ty))
+    }
+
+    /// The fields written unset, as `[]` (`UnsetList`) or `{}` (`UnsetMap`), by their names.
+    fn written_unset(fields: &[Member], python_models: bool) -> Vec<(String, &'static str)> {
+        let code = serialize_impl(&ident("Config"), fields, python_models).to_string();
+        fields
+            .iter()
+            .filter_map(|field| {
+                let unset = |kind: &str| format!("None => :: serde :: ser :: SerializeMap :: serialize_entry (& mut map , {:?} , & :: acs_runtime :: {kind})", field.wire_name);
+                ["UnsetList", "UnsetMap"]
+                    .into_iter()
+                    .find(|kind| code.contains(&unset(kind)))
+                    .map(|kind| (field.wire_name.clone(), kind))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lists_and_maps_of_structs_are_written_unset_as_the_python_models_write_them() {
+        let structs = Type::Struct("Rule".into());
+        let fields = [
+            member("Rules", list(structs.clone())),
+            member("Groups", list(list(Type::Shared("Group".into())))),
+            member("Labels", map(structs.clone())),
+            member("ByZone", map(list(structs.clone()))),
+            member("Ids", list(Type::String)),
+            member("Tags", map(Type::String)),
+            member("Extra", list(Type::Any)),
+            member("Inner", structs),
+            member("Name", Type::String),
+        ];
+        assert_eq!(
+            written_unset(&fields, true),
+            [
+                ("Rules".to_owned(), "UnsetList"),
+                ("Groups".to_owned(), "UnsetList"),
+                ("Labels".to_owned(), "UnsetMap"),
+                ("ByZone".to_owned(), "UnsetMap"),
+            ]
+        );
+        assert_eq!(written_unset(&fields, false), []);
     }
 }

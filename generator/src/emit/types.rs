@@ -179,9 +179,9 @@ pub fn emit_struct(item: &Struct) -> TokenStream {
     let serialize = if item.side.request && !item.in_spec_order {
         let mut sorted: Vec<&Member> = item.fields.iter().collect();
         sorted.sort_by(|a, b| a.wire_name.cmp(&b.wire_name));
-        serialize_impl(&name, sorted)
+        serialize_impl(&name, sorted, true)
     } else {
-        serialize_impl(&name, item.fields.iter())
+        serialize_impl(&name, item.fields.iter(), item.side.request)
     };
     let deserialize = deserialize_impl(&name, &item.fields);
     let accessors = decoded_only.then(|| reading_accessors(&name, &item.fields));

@@ -298,16 +298,16 @@ impl OperationOverlay {
     }
 }
 
-/// A parameter of the request, or a field of the metadata's `body` object, which the SDK
-/// opens into parameters.
+/// A parameter of the request, or a field of a body object declared in place (a `body`,
+/// FC's `function`), which the SDK opens into parameters.
 fn require_parameter(request: &[Shape], name: &str) -> Result<(), OverlayProblem> {
     let is_named = |shape: &Shape| shape.name.as_ref().is_some_and(|wire| wire.value == name);
     let known = request.iter().any(|parameter| {
         is_named(parameter)
             || parameter
-                .name
+                .location
                 .as_ref()
-                .is_some_and(|wire| wire.value.eq_ignore_ascii_case("body"))
+                .is_some_and(|location| location.value == "body")
                 && parameter.fields.iter().any(is_named)
     });
     if known {

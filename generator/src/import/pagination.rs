@@ -265,8 +265,9 @@ fn sendable(parameter: &Parameter<'_>, kind: Kind) -> bool {
     }
 }
 
-/// The request's parameters, with the fields of the metadata's `body` object, which the
-/// SDK opens into parameters, as the lowering does; a whole body is not a parameter.
+/// The request's parameters, with the fields of a body object declared in place (a `body`,
+/// FC's `function`), which the SDK opens into parameters, as the lowering does; a whole body
+/// is not a parameter.
 fn parameters(request: &[Shape]) -> Vec<Parameter<'_>> {
     let mut found = Vec::new();
     for shape in request {
@@ -275,7 +276,7 @@ fn parameters(request: &[Shape]) -> Vec<Parameter<'_>> {
         };
         let ty = type_of(shape).unwrap_or_default();
         match location {
-            "body" if name.eq_ignore_ascii_case("body") && ty == "object" => {
+            "body" if ty == "object" => {
                 found.extend(shape.fields.iter().filter_map(|field| {
                     Some(Parameter {
                         name: wire_name(field)?,

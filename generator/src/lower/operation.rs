@@ -342,12 +342,17 @@ fn flags(request: &[ir::Member], body_parameter: Option<&str>) -> Vec<ir::Flag> 
         .collect()
 }
 
-/// The request as the SDK exposes it: a body parameter named `body` that is an object has
-/// its fields sent as the JSON body's fields, and they become fields of the request, as in
-/// the official SDKs. Any other body parameter is the whole body when it is named `body`, is
-/// an array or is a shared schema (`ref`: the official DataLake client sends its
-/// `UpdateTablePartitionColumnStatisticsRequest` as the body), and one field of a JSON object
-/// body otherwise (`{"Data": …}`). Returns the opened parameter's wire name.
+/// The request as the SDK exposes it: a body parameter that is an object declared in place
+/// (`fields`), whatever its name, has its fields sent as the JSON body's fields, and they
+/// become fields of the request, as in the official SDKs, whose models hold such an object's
+/// fields as the request's own (a `body`, FC's `function`; SAE `CreateConfigMap`'s `Data`,
+/// whose one field is also named `Data`, is the Python model's `data: str` and the Go model's
+/// `Data *string`, sent as `{"Data":"…"}`): 1,187 such parameters of the pinned official
+/// SDKs, `conformance/body_objects.py`. Any other body
+/// parameter is the whole body when it is named `body`, is an array or is a shared schema
+/// (`ref`: the official DataLake client sends its `UpdateTablePartitionColumnStatisticsRequest`
+/// as the body), and one field of a JSON object body otherwise (`{"Data": …}`). Returns the
+/// opened parameter's wire name.
 fn open_body(
     shapes: &mut Shapes<'_>,
     request: Vec<ir::Member>,
@@ -359,9 +364,8 @@ fn open_body(
             members.push(member);
             continue;
         }
-        let named_body = member.wire_name.eq_ignore_ascii_case("body");
         match &member.ty {
-            Type::Struct(name) if named_body => {
+            Type::Struct(name) => {
                 let position = shapes.structs.iter().position(|item| &item.name == name);
                 if let Some(position) = position {
                     let object = shapes.structs.remove(position);
@@ -374,7 +378,7 @@ fn open_body(
                 }
             }
             Type::Array(_) | Type::Shared(_) => members.push(member),
-            _ if named_body => members.push(member),
+            _ if member.wire_name.eq_ignore_ascii_case("body") => members.push(member),
             _ => {
                 member.location = Location::BodyField;
                 members.push(member);
@@ -613,5 +617,44 @@ mod tests {
         assert_eq!(request.len(), 1);
         assert_eq!(request[0].wire_name, "StatisticsRequest");
         assert_eq!(request[0].location, Location::Body);
+    }
+
+    /// FC `CreateFunction`: its body parameter `function`, an object declared in place, is
+    /// what the official client opens into the body (`body['code'] = request.code`), and the
+    /// command takes it as one JSON flag, as it takes a `body`.
+    const FUNCTION: &str = "name: CreateFunction\nmethods: [POST]\npath: /functions\nrequest:\n  - {name: function, in: body, type: object, type_name: Function, fields: [{name: code, type: string}, {name: layers, type: array, items: {type: string}}]}\n";
+
+    #[test]
+    fn a_body_object_declared_in_place_is_opened_whatever_its_name() {
+        let texts = BTreeMap::from([
+            (PathBuf::from("spec/demo/service.yaml"), SERVICE.to_owned()),
+            (
+                PathBuf::from("spec/demo/operations/CreateFunction.yaml"),
+                FUNCTION.to_owned(),
+            ),
+        ]);
+        let service = crate::lower_from_texts("demo", &texts).expect("the spec lowers");
+        let operation = &service.operations[0];
+        let placed: Vec<(&str, Location)> = operation
+            .request
+            .iter()
+            .map(|member| (member.wire_name.as_str(), member.location))
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                ("code", Location::BodyField),
+                ("layers", Location::BodyField)
+            ]
+        );
+        assert_eq!(operation.body_parameter.as_deref(), Some("function"));
+        assert_eq!(operation.flags.len(), 1);
+        assert_eq!(
+            operation.flags[0].takes,
+            crate::ir::FlagValue::Body {
+                wire_name: "function".into(),
+                required: false
+            }
+        );
     }
 }

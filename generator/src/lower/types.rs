@@ -324,7 +324,8 @@ mod tests {
 
     const SERVICE: &str = "product: demo\napi_version: \"2020-01-01\"\nstyle: roa\nprotocol: https\nsignature: ACS3-HMAC-SHA256\nendpoints:\n  rule: demo.{region}.aliyuncs.com\n";
 
-    /// `PutThings`, whose one body field holds an object in each place an object can be in.
+    /// `PutThings`, whose body object, opened into the body's fields, holds an object in each
+    /// place an object can be in.
     const OPERATION: &str = r#"
 name: PutThings
 methods: [POST]
@@ -394,7 +395,6 @@ request:
             BTreeMap::from([
                 ("Cell", true),
                 ("Config", true),
-                ("Doc", false),
                 ("Inner", true),
                 ("Plain", false),
                 ("Row", false),

@@ -9,8 +9,10 @@
 //!   (a string such as R-KVStore's `NoShardBackup` enum, `True`, is the same text on both
 //!   sides); a v2 RPC `Signature` or an SLS `Authorization` over them is then checked by
 //!   verifying ours over the official request so read, as an ACS3 signature is;
-//! - unset lists and maps are written into JSON bodies as `[]` and `{}`: an empty list or
-//!   object ours leaves out is dropped;
+//! - unset lists and maps of models are written into JSON bodies as `[]` and `{}`, which ours
+//!   does too for the fields it knows; an empty list or object ours leaves out (a field the
+//!   official model has and the metadata lacks, or the driver's `from_map` artefact among the
+//!   request's own fields) is dropped;
 //! - every header the SDK sets is signed, `user-agent` and `x-acs-credentials-provider`
 //!   among them: ours must sign what every official SDK signs (`host`, `content-type` and the
 //!   `x-acs-*` headers), and its signature must verify over the official request.
@@ -729,7 +731,7 @@ fn value_difference(key: &str, official: &str, ours: &str) -> Difference {
     let class = match (as_json(official), as_json(ours)) {
         (Some(a), Some(b)) if a == b => "JSON text: same value, other text (key order or spacing)",
         (Some(a), Some(b)) if without_empty_lists(a.clone(), &b) == b => {
-            "JSON text: the official holds unset lists as [] (Python models), else the same"
+            "JSON text: the official holds unset lists the metadata lacks as [] (Python models), else the same"
         }
         (Some(_), Some(_)) => "JSON text: other value",
         (None, Some(b)) if text_of(official).is_some_and(|a| a == b) => {

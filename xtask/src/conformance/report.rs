@@ -211,9 +211,9 @@ const CAUSES: &[(&str, &[&str], &str)] = &[
         "PDS: ours puts the required `domain_id` before the endpoint as a host label; the official PDS SDK takes the endpoint whole and has no `domain_id`",
     ),
     (
-        "JSON text: the official holds unset lists as [] (Python models), else the same",
+        "JSON text: the official holds unset lists the metadata lacks as [] (Python models), else the same",
         &[],
-        "a Python model artefact (see Normalisations): the parameter travels as JSON text, inside which the official model writes a nested unset list as `[]`; ours leaves it out, as the Go SDKs do: the Go model tags the list `omitempty` (alikafka's `CreatePrePayInstanceRequestConfluentConfig.KsqlList`, `json:\"KsqlList,omitempty\"`, in `alikafka-20190916/client/create_pre_pay_instance_request_model.go` of `aliyun/alibabacloud-go-sdk`) and the Go client writes the text with `openapiutil.ArrayToStringWithSpecifiedStyle(tmpReq.ConfluentConfig, \"ConfluentConfig\", \"json\")`, which stringifies the model through those tags (`darabonba-openapi-util`, Go). Not normalised, since the text is signed",
+        "the parameter travels as JSON text, inside which the official Python model writes an unset list of models as `[]` (see Normalisations), as ours does for the lists it knows (`acs_runtime::unset`); these are lists the official model has and the metadata lacks, so the harness gives them no value and ours cannot send them: adb `CreateDBResourceGroup`'s `RayConfig.StorageMounts` (`CreateDBResourceGroupRequestRayConfig.storage_mounts` of `alibabacloud-adb20211201` 4.5.1; the metadata's `RayConfig` lists `WorkerGroups` but no `StorageMounts`). Not normalised, since the text is signed",
     ),
     (
         "placement: official JSON body, ours query",
@@ -730,15 +730,18 @@ otherwise; everything else is compared as sent.
   written: an ACS3 `Authorization` by `test-server/src/verify.rs`, a v2 RPC `Signature` (which
   is in the query, so otherwise compared byte for byte) by `test-server/src/verify_rpc_v2.rs`,
   an SLS `LOG` `Authorization` (over the query too) by `test-server/src/verify_gateways.rs`.
-- **Unset lists and maps in JSON bodies.** The Python models' `to_map` writes every list field, set or
-  not (`result['Tags'] = []` before filling it), so an unset list is sent as `[]` in a JSON
-  body, and as the text `[]` where the parameter travels as JSON text in a query or form. The
-  Go models tag every list `omitempty` (the field `Tag []*DescribeInstancesRequestTag` of the
-  Go SDKs' `DescribeInstancesRequest` is tagged `json:\"Tag,omitempty\"`) and leave unset lists
-  out, as ours do. Unset maps likewise: `result['VoteConfigs'] = {}` (OpenITag `CreateTaskDetail`)
-  where the Go models tag maps `omitempty` too (FC's Go model `Resource`, beside `RdsTriggerConfig`:
-  `Tags map[string]*string` tagged `json:\"tags,omitempty\"`). An empty list or object in the official
-  JSON body, or a query or form field `[]`, that ours does not send is dropped before comparing.
+- **Unset lists and maps in JSON bodies.** The Python models' `to_map` writes every list or
+  map of models, set or not (`result['Tags'] = []`, `result['VoteConfigs'] = {}`, then the
+  items if any; lists and maps of scalars only when set), so inside a nested model an unset
+  one is sent as `[]` or `{}` in a JSON body and in JSON text; ours writes them alike for the
+  fields it knows (`acs_runtime::unset`). The harness gives every field of the metadata a
+  value, so what is left unset are fields the official model has and the metadata lacks
+  (CS `CreateCluster`'s `maintenance_window.exclusions`, `MaintenanceWindow.exclusions` of
+  `alibabacloud-cs20151215`, which the metadata's `maintenance_window` does not list), which
+  ours cannot send, and, among the request's own fields, lists the driver's `from_map` makes
+  `[]` where a caller's model would hold `None` (the official client sends a request field
+  that is not `None`). An empty list or object in the official JSON body, or a query or form
+  field `[]`, that ours does not send is dropped before comparing.
 - **Which headers are signed.** Python signs every header it sets, `user-agent` and
   `x-acs-credentials-provider` included (`alibabacloud_tea_openapi/utils.py`,
   `get_canonicalized_headers`). The Go SDK signs only `host`, `content-type` and the `x-acs-*`

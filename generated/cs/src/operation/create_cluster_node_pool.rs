@@ -2681,8 +2681,21 @@ impl ::serde::Serialize for ScalingGroup {
                 value,
             )?;
         }
-        if let Some(value) = &self.data_disks {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "data_disks", value)?;
+        match &self.data_disks {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "data_disks",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "data_disks",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.deploymentset_id {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -2718,12 +2731,21 @@ impl ::serde::Serialize for ScalingGroup {
                 value,
             )?;
         }
-        if let Some(value) = &self.instance_patterns {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "instance_patterns",
-                value,
-            )?;
+        match &self.instance_patterns {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "instance_patterns",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "instance_patterns",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.instance_types {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -2866,12 +2888,21 @@ impl ::serde::Serialize for ScalingGroup {
                 value,
             )?;
         }
-        if let Some(value) = &self.spot_price_limit {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "spot_price_limit",
-                value,
-            )?;
+        match &self.spot_price_limit {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "spot_price_limit",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "spot_price_limit",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.spot_strategy {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -2950,8 +2981,17 @@ impl ::serde::Serialize for ScalingGroup {
                 value,
             )?;
         }
-        if let Some(value) = &self.tags {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "tags", value)?;
+        match &self.tags {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "tags", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "tags",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.vswitch_ids {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "vswitch_ids", value)?;
@@ -3596,8 +3636,17 @@ impl ::serde::Serialize for KubernetesConfig {
         if let Some(value) = &self.cpu_policy {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "cpu_policy", value)?;
         }
-        if let Some(value) = &self.labels {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "labels", value)?;
+        match &self.labels {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "labels", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "labels",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.node_name_mode {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -3623,8 +3672,17 @@ impl ::serde::Serialize for KubernetesConfig {
                 value,
             )?;
         }
-        if let Some(value) = &self.taints {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "taints", value)?;
+        match &self.taints {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "taints", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "taints",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.unschedulable {
             ::serde::ser::SerializeMap::serialize_entry(

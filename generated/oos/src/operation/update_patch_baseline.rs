@@ -828,12 +828,21 @@ impl ::serde::Serialize for PatchRule {
                 value,
             )?;
         }
-        if let Some(value) = &self.patch_filter_group {
-            ::serde::ser::SerializeMap::serialize_entry(
-                &mut map,
-                "PatchFilterGroup",
-                value,
-            )?;
+        match &self.patch_filter_group {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "PatchFilterGroup",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "PatchFilterGroup",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
@@ -930,8 +939,21 @@ impl ::serde::Serialize for ApprovalRules {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.patch_rules {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "PatchRules", value)?;
+        match &self.patch_rules {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "PatchRules",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "PatchRules",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }

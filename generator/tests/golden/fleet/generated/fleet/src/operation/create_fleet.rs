@@ -999,8 +999,17 @@ impl ::serde::Serialize for DataDisk {
         if let Some(value) = &self.size {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Size", value)?;
         }
-        if let Some(value) = &self.tag {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tag", value)?;
+        match &self.tag {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "Tag", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Tag",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
