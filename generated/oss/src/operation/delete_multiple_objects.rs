@@ -434,8 +434,17 @@ impl ::serde::Serialize for Delete {
         if let Some(value) = &self.quiet {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "Quiet", value)?;
         }
-        if let Some(value) = &self.object {
-            ::serde::ser::SerializeMap::serialize_entry(&mut map, "Object", value)?;
+        match &self.object {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "Object", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "Object",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         ::serde::ser::SerializeMap::end(map)
     }
