@@ -672,7 +672,7 @@ fn create_patch_baseline_request_example_encodes() {
     check_params(
         &request,
         &[
-            ("query", "ApprovalRules", "{}"),
+            ("query", "ApprovalRules", "{\"PatchRules\":[]}"),
             ("query", "ApprovedPatchesEnableNonSecurity", "true"),
             ("query", "ClientToken", "-"),
             ("query", "Description", "PatchBaseline"),

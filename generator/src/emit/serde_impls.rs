@@ -54,11 +54,20 @@ pub fn serialize_impl<'a>(
     }
 }
 
+/// What the official Python models write for a field left unset, where it is written at all.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Unset {
+    /// `[]`.
+    List,
+    /// `{}`.
+    Map,
+}
+
 /// What the official Python models write for `field` unset, if anything: `[]` for a list and
 /// `{}` for a map whose items, at any depth, are structs (their models' `to_map` writes those
 /// whatever their value; lists and maps of scalars, only when set). A map sent as a list of
 /// key-value objects is left out unset, as the scalars it holds.
-fn unset_value(field: &Member) -> Option<TokenStream> {
+pub fn written_unset(field: &Member) -> Option<Unset> {
     fn holds_structs(ty: &Type) -> bool {
         match ty {
             Type::Struct(_) | Type::Shared(_) => true,
@@ -68,10 +77,17 @@ fn unset_value(field: &Member) -> Option<TokenStream> {
     }
     match &field.ty {
         _ if field.entries.is_some() => None,
-        Type::Array(inner) if holds_structs(inner) => Some(quote!(::acs_runtime::UnsetList)),
-        Type::Map(inner) if holds_structs(inner) => Some(quote!(::acs_runtime::UnsetMap)),
+        Type::Array(inner) if holds_structs(inner) => Some(Unset::List),
+        Type::Map(inner) if holds_structs(inner) => Some(Unset::Map),
         _ => None,
     }
+}
+
+fn unset_value(field: &Member) -> Option<TokenStream> {
+    written_unset(field).map(|unset| match unset {
+        Unset::List => quote!(::acs_runtime::UnsetList),
+        Unset::Map => quote!(::acs_runtime::UnsetMap),
+    })
 }
 
 /// What a field's value is written as: itself, or for a map the wire carries as a list of
@@ -183,7 +199,7 @@ mod tests {
     }
 
     /// The fields written unset, as `[]` (`UnsetList`) or `{}` (`UnsetMap`), by their names.
-    fn written_unset(fields: &[Member], python_models: bool) -> Vec<(String, &'static str)> {
+    fn fields_written_unset(fields: &[Member], python_models: bool) -> Vec<(String, &'static str)> {
         let code = serialize_impl(&ident("Config"), fields, python_models).to_string();
         fields
             .iter()
@@ -212,7 +228,7 @@ mod tests {
             member("Name", Type::String),
         ];
         assert_eq!(
-            written_unset(&fields, true),
+            fields_written_unset(&fields, true),
             [
                 ("Rules".to_owned(), "UnsetList"),
                 ("Groups".to_owned(), "UnsetList"),
@@ -220,6 +236,6 @@ mod tests {
                 ("ByZone".to_owned(), "UnsetMap"),
             ]
         );
-        assert_eq!(written_unset(&fields, false), []);
+        assert_eq!(fields_written_unset(&fields, false), []);
     }
 }

@@ -6,6 +6,7 @@ use quote::quote;
 use serde_json::{Map, Value};
 
 use super::values::{Examples, wire_form};
+use crate::emit::serde_impls::{Unset, written_unset};
 use crate::ir::{Location, Operation, Service, Style, Type};
 use crate::naming::ident;
 
@@ -23,7 +24,7 @@ pub(super) fn request_test(operation: &Operation, service: &Service) -> TokenStr
             continue;
         };
         setters.push(setter);
-        let value = wire_form(member, value);
+        let value = examples.in_official_order(&member.ty, wire_form(member, value));
         let location = match member.location {
             Location::Path => "path",
             Location::Host => "host",
@@ -43,7 +44,6 @@ pub(super) fn request_test(operation: &Operation, service: &Service) -> TokenStr
             }
         };
         let mut pairs = Vec::new();
-        let value = examples.in_official_order(&member.ty, value);
         encode(&member.wire_name, member.style, &value, &mut pairs);
         expected.extend(pairs.into_iter().map(|(name, text)| (location, name, text)));
     }
@@ -69,10 +69,11 @@ pub(super) fn request_test(operation: &Operation, service: &Service) -> TokenStr
 }
 
 impl Examples<'_> {
-    /// `value` of type `ty` with the keys of its structs in the byte order of their wire
-    /// names, as the official SDKs write them (in the spec's order, which the example value
-    /// has, for a struct that is sent so); maps and free-form JSON keep their order, the
-    /// order the setters insert in.
+    /// `value` of type `ty` as the request's structs write it: the keys of its structs in the
+    /// byte order of their wire names, as the official SDKs write them (in the spec's order,
+    /// which the example value has, for a struct that is sent so), and their unset lists and
+    /// maps of structs written `[]` and `{}` ([`written_unset`]); maps and free-form JSON keep
+    /// their order, the order the setters insert in.
     fn in_official_order(&self, ty: &Type, value: Value) -> Value {
         match (ty, value) {
             (Type::Array(item), Value::Array(items)) => Value::Array(
@@ -87,20 +88,22 @@ impl Examples<'_> {
                     .map(|(key, value)| (key, self.in_official_order(values, value)))
                     .collect(),
             ),
-            (Type::Struct(_) | Type::Shared(_), Value::Object(entries)) => {
+            (Type::Struct(_) | Type::Shared(_), Value::Object(mut entries)) => {
                 let fields = self.struct_fields(ty).unwrap_or_default();
-                let mut sorted: Vec<(String, Value)> = entries
-                    .into_iter()
-                    .map(|(key, value)| {
-                        let value = match fields.iter().find(|field| field.wire_name == key) {
-                            Some(field) => {
-                                wire_form(field, self.in_official_order(&field.ty, value))
-                            }
-                            None => value,
-                        };
-                        (key, value)
-                    })
-                    .collect();
+                // In the spec's order, each field set or written unset, then any other key.
+                let mut sorted = Vec::new();
+                for field in &fields {
+                    let value = match entries.remove(&field.wire_name) {
+                        Some(value) => wire_form(field, self.in_official_order(&field.ty, value)),
+                        None => match written_unset(field) {
+                            Some(Unset::List) => Value::Array(Vec::new()),
+                            Some(Unset::Map) => Value::Object(Map::new()),
+                            None => continue,
+                        },
+                    };
+                    sorted.push((field.wire_name.clone(), value));
+                }
+                sorted.extend(entries);
                 if !self.struct_in_spec_order(ty) {
                     sorted.sort_by(|a, b| a.0.cmp(&b.0));
                 }
