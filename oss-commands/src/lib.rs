@@ -14,6 +14,7 @@ mod location;
 mod progress;
 mod remove;
 mod stdout;
+mod written_output;
 
 use acs_cli::{CommandFuture, Extension, Failure, Invocation};
 

@@ -1,6 +1,6 @@
 //! `oss ls [oss://BUCKET[/PREFIX]]`: the buckets, or the objects under a prefix, every page.
 
-use std::io::{ErrorKind, Write};
+use std::io::Write;
 
 use acs_cli::{Failure, Invocation};
 use alibabacloud_oss::Client;
@@ -8,6 +8,7 @@ use clap::{Arg, ArgAction, Command};
 use futures_util::StreamExt;
 
 use crate::location::ObjectUrl;
+use crate::written_output::Stopped;
 
 pub const NAME: &str = "ls";
 const URL: &str = "URL";
@@ -68,38 +69,13 @@ pub async fn run(invocation: Invocation<'_>) -> Result<(), Failure> {
         Some(url) => listing.objects(&client, &url, &mut out).await,
         None => listing.buckets(&client, &mut out).await,
     };
-    match written {
-        Err(Listed::Output(error)) if error.kind() == ErrorKind::BrokenPipe => Ok(()),
-        Err(Listed::Output(error)) => Err(Failure::Unexpected(format!(
-            "cannot write to stdout: {error}"
-        ))),
-        Err(Listed::Call(error)) => Err(Failure::Call(error)),
-        Ok(()) => Ok(()),
-    }
+    crate::written_output::outcome(written)
 }
 
 struct Listing {
     short: bool,
     one_level: bool,
     page_size: Option<i64>,
-}
-
-/// Why a listing stopped.
-enum Listed {
-    Call(acs_runtime::Error),
-    Output(std::io::Error),
-}
-
-impl From<acs_runtime::Error> for Listed {
-    fn from(error: acs_runtime::Error) -> Self {
-        Listed::Call(error)
-    }
-}
-
-impl From<std::io::Error> for Listed {
-    fn from(error: std::io::Error) -> Self {
-        Listed::Output(error)
-    }
 }
 
 impl Listing {
@@ -110,7 +86,7 @@ impl Listing {
         client: &Client,
         url: &ObjectUrl,
         out: &mut impl Write,
-    ) -> Result<(), Listed> {
+    ) -> Result<(), Stopped> {
         let mut request = client
             .list_objects_v2()
             .bucket(&url.bucket)
@@ -158,7 +134,7 @@ impl Listing {
         Ok(())
     }
 
-    async fn buckets(&self, client: &Client, out: &mut impl Write) -> Result<(), Listed> {
+    async fn buckets(&self, client: &Client, out: &mut impl Write) -> Result<(), Stopped> {
         let mut request = client.list_buckets();
         if let Some(size) = self.page_size {
             request = request.max_keys(size);

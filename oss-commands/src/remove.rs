@@ -2,7 +2,7 @@
 //! DeleteObject, or every object under a prefix, a page of up to 1,000 listed and then deleted
 //! by one DeleteMultipleObjects, as ossutil's `rm -r` does.
 
-use std::io::{ErrorKind, Write};
+use std::io::Write;
 
 use acs_cli::{Failure, Invocation};
 use alibabacloud_oss::Client;
@@ -11,6 +11,7 @@ use clap::{Arg, ArgAction, Command};
 use futures_util::StreamExt;
 
 use crate::location::ObjectUrl;
+use crate::written_output::Stopped;
 
 pub const NAME: &str = "rm";
 const URL: &str = "URL";
@@ -63,39 +64,14 @@ pub async fn run(invocation: Invocation<'_>) -> Result<(), Failure> {
     } else {
         remove_object(&client, &url, &mut out).await
     };
-    match removed {
-        Err(Removed::Output(error)) if error.kind() == ErrorKind::BrokenPipe => Ok(()),
-        Err(Removed::Output(error)) => Err(Failure::Unexpected(format!(
-            "cannot write to stdout: {error}"
-        ))),
-        Err(Removed::Call(error)) => Err(Failure::Call(error)),
-        Ok(()) => Ok(()),
-    }
-}
-
-/// Why a removal stopped.
-enum Removed {
-    Call(acs_runtime::Error),
-    Output(std::io::Error),
-}
-
-impl From<acs_runtime::Error> for Removed {
-    fn from(error: acs_runtime::Error) -> Self {
-        Removed::Call(error)
-    }
-}
-
-impl From<std::io::Error> for Removed {
-    fn from(error: std::io::Error) -> Self {
-        Removed::Output(error)
-    }
+    crate::written_output::outcome(removed)
 }
 
 async fn remove_object(
     client: &Client,
     url: &ObjectUrl,
     out: &mut impl Write,
-) -> Result<(), Removed> {
+) -> Result<(), Stopped> {
     client
         .delete_object()
         .bucket(&url.bucket)
@@ -112,7 +88,7 @@ async fn remove_prefix(
     client: &Client,
     url: &ObjectUrl,
     out: &mut impl Write,
-) -> Result<(), Removed> {
+) -> Result<(), Stopped> {
     let mut pages = client
         .list_objects_v2()
         .bucket(&url.bucket)
