@@ -186,8 +186,18 @@ impl PartialFile {
         })
     }
 
-    /// The whole body, checked, at its path.
-    async fn keep(self) -> Result<(), Failure> {
+    /// The whole body, checked, at its path. A tokio file finishes its last write in the
+    /// background, so it is flushed first: renaming before that could show the path short, and
+    /// a failed last write (a full disk) would be lost.
+    async fn keep(mut self) -> Result<(), Failure> {
+        tokio::io::AsyncWriteExt::flush(&mut self.file)
+            .await
+            .map_err(|error| {
+                Failure::Unexpected(format!(
+                    "cannot write `{}`: {error}",
+                    self.written.display()
+                ))
+            })?;
         drop(self.file);
         if self.written == self.path {
             return Ok(());
