@@ -37,7 +37,7 @@ import re
 import sys
 from urllib.parse import unquote
 
-WITH_OPTIONS = re.compile(r"\n    def (\w+)_with_options\(\n(.*?)(?=\n    (?:async )?def |\Z)", re.S)
+WITH_OPTIONS = re.compile(r"\n    def (\w+?)_?with_options\(\n(.*?)(?=\n    (?:async )?def |\Z)", re.S)
 ACTION = re.compile(r"action\s*=\s*'(\w+)'|do_\w+request(?:_async)?\(\s*'(\w+)'")
 BODY_FIELD = re.compile(r"body\['([^']+)'\]\s*=\s*(?:request|tmp_req)\.(\w+)")
 REQUEST_CLASS = re.compile(r"(?:request|tmp_req): [\w.]+\.(\w+),")

@@ -91,7 +91,7 @@ fn generated_sdks_send_what_the_official_sdks_sent() {
     }
     let printed = CheckCrate {
         name: "official-vectors",
-        dev_dependencies: format!("hmac.workspace = true\nsha2.workspace = true\n{dependencies}"),
+        dev_dependencies: dependencies,
         test_files: vec![(
             "vectors.rs",
             format!(

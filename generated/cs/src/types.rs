@@ -554,6 +554,96 @@ impl AutoVulFixPolicy {
         self
     }
 }
+/// Config
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Config {
+    /// Wire name: `custom_config`.
+    pub custom_config: Option<::serde_json::Value>,
+    /// Wire name: `envs`.
+    pub envs: Option<Vec<Env>>,
+}
+impl ::serde::Serialize for Config {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.custom_config {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "custom_config",
+                value,
+            )?;
+        }
+        match &self.envs {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(&mut map, "envs", value)?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "envs",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Config {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Config;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Config object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Config, A::Error> {
+                let mut value = Config::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "custom_config" => value.custom_config = map.next_value()?,
+                        "envs" => value.envs = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Config {
+    /// An empty value; fill it with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `custom_config`: see [`Self::custom_config`].
+    pub fn custom_config(mut self, input: impl Into<::serde_json::Value>) -> Self {
+        self.custom_config = Some(input.into());
+        self
+    }
+    /// Sets `envs`: see [`Self::envs`].
+    ///
+    /// Appends one item; `set_envs` replaces the whole list.
+    pub fn envs(mut self, input: Env) -> Self {
+        self.envs.get_or_insert_with(Vec::new).push(input);
+        self
+    }
+}
 /// The containerd runtime configuration.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -963,6 +1053,307 @@ impl DataDisk {
         self
     }
 }
+/// DiskInit
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DiskInit {
+    /// Wire name: `disk_name`.
+    pub disk_name: Option<String>,
+    /// Wire name: `local_disk`.
+    pub local_disk: Option<bool>,
+    /// Wire name: `mkfs_type`.
+    pub mkfs_type: Option<String>,
+    /// Wire name: `mount_for_runtime`.
+    pub mount_for_runtime: Option<bool>,
+    /// Wire name: `mount_target`.
+    pub mount_target: Option<String>,
+}
+impl ::serde::Serialize for DiskInit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.disk_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "disk_name", value)?;
+        }
+        if let Some(value) = &self.local_disk {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "local_disk", value)?;
+        }
+        if let Some(value) = &self.mkfs_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "mkfs_type", value)?;
+        }
+        if let Some(value) = &self.mount_for_runtime {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "mount_for_runtime",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mount_target {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "mount_target",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskInit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DiskInit;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DiskInit object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DiskInit, A::Error> {
+                let mut value = DiskInit::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "disk_name" => value.disk_name = map.next_value()?,
+                        "local_disk" => value.local_disk = map.next_value()?,
+                        "mkfs_type" => value.mkfs_type = map.next_value()?,
+                        "mount_for_runtime" => {
+                            value.mount_for_runtime = map.next_value()?;
+                        }
+                        "mount_target" => value.mount_target = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DiskInit {
+    /// An empty value; fill it with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `disk_name`: see [`Self::disk_name`].
+    pub fn disk_name(mut self, input: impl Into<String>) -> Self {
+        self.disk_name = Some(input.into());
+        self
+    }
+    /// Sets `local_disk`: see [`Self::local_disk`].
+    pub fn local_disk(mut self, input: bool) -> Self {
+        self.local_disk = Some(input);
+        self
+    }
+    /// Sets `mkfs_type`: see [`Self::mkfs_type`].
+    pub fn mkfs_type(mut self, input: impl Into<String>) -> Self {
+        self.mkfs_type = Some(input.into());
+        self
+    }
+    /// Sets `mount_for_runtime`: see [`Self::mount_for_runtime`].
+    pub fn mount_for_runtime(mut self, input: bool) -> Self {
+        self.mount_for_runtime = Some(input);
+        self
+    }
+    /// Sets `mount_target`: see [`Self::mount_target`].
+    pub fn mount_target(mut self, input: impl Into<String>) -> Self {
+        self.mount_target = Some(input.into());
+        self
+    }
+}
+/// Env
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Env {
+    /// Wire name: `name`.
+    pub name: Option<String>,
+    /// Wire name: `value`.
+    pub value: Option<String>,
+}
+impl ::serde::Serialize for Env {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "name", value)?;
+        }
+        if let Some(value) = &self.value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "value", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Env {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Env;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Env object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Env, A::Error> {
+                let mut value = Env::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "value" => value.value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Env {
+    /// An empty value; fill it with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`: see [`Self::name`].
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
+        self
+    }
+    /// Sets `value`: see [`Self::value`].
+    pub fn value(mut self, input: impl Into<String>) -> Self {
+        self.value = Some(input.into());
+        self
+    }
+}
+/// Exclusion
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Exclusion {
+    /// Wire name: `description`.
+    pub description: Option<String>,
+    /// Wire name: `end_time`.
+    pub end_time: Option<String>,
+    /// Wire name: `name`.
+    pub name: Option<String>,
+    /// Wire name: `scope`.
+    pub scope: Option<String>,
+    /// Wire name: `start_time`.
+    pub start_time: Option<String>,
+}
+impl ::serde::Serialize for Exclusion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "description", value)?;
+        }
+        if let Some(value) = &self.end_time {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "end_time", value)?;
+        }
+        if let Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "name", value)?;
+        }
+        if let Some(value) = &self.scope {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "scope", value)?;
+        }
+        if let Some(value) = &self.start_time {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "start_time", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Exclusion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Exclusion;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a Exclusion object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Exclusion, A::Error> {
+                let mut value = Exclusion::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "description" => value.description = map.next_value()?,
+                        "end_time" => value.end_time = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "scope" => value.scope = map.next_value()?,
+                        "start_time" => value.start_time = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl Exclusion {
+    /// An empty value; fill it with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `description`: see [`Self::description`].
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
+        self
+    }
+    /// Sets `end_time`: see [`Self::end_time`].
+    pub fn end_time(mut self, input: impl Into<String>) -> Self {
+        self.end_time = Some(input.into());
+        self
+    }
+    /// Sets `name`: see [`Self::name`].
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
+        self
+    }
+    /// Sets `scope`: see [`Self::scope`].
+    pub fn scope(mut self, input: impl Into<String>) -> Self {
+        self.scope = Some(input.into());
+        self
+    }
+    /// Sets `start_time`: see [`Self::start_time`].
+    pub fn start_time(mut self, input: impl Into<String>) -> Self {
+        self.start_time = Some(input.into());
+        self
+    }
+}
 /// InstanceMetadataOptions
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1028,6 +1419,359 @@ impl InstanceMetadataOptions {
     /// Sets `http_tokens`: see [`Self::http_tokens`].
     pub fn http_tokens(mut self, input: impl Into<HttpTokens>) -> Self {
         self.http_tokens = Some(input.into());
+        self
+    }
+}
+/// InstancePattern
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct InstancePattern {
+    /// Wire name: `architectures`.
+    pub architectures: Option<Vec<String>>,
+    /// Wire name: `burst_performance_option`.
+    pub burst_performance_option: Option<String>,
+    /// Wire name: `core`.
+    pub core: Option<i64>,
+    /// Wire name: `cores`.
+    pub cores: Option<i64>,
+    /// Wire name: `cpu_architectures`.
+    pub cpu_architectures: Option<Vec<String>>,
+    /// Wire name: `excluded_instance_types`.
+    pub excluded_instance_types: Option<Vec<String>>,
+    /// Wire name: `instance_categories`.
+    pub instance_categories: Option<Vec<String>>,
+    /// Wire name: `instance_family_level`.
+    pub instance_family_level: Option<String>,
+    /// Wire name: `instance_type_families`.
+    pub instance_type_families: Option<Vec<String>>,
+    /// Wire name: `max_cpu_cores`.
+    pub max_cpu_cores: Option<i64>,
+    /// Wire name: `max_memory_size`.
+    pub max_memory_size: Option<f64>,
+    /// Wire name: `max_price`.
+    pub max_price: Option<f64>,
+    /// Wire name: `maximum_gpu_amount`.
+    pub maximum_gpu_amount: Option<i64>,
+    /// Wire name: `memory`.
+    pub memory: Option<f64>,
+    /// Wire name: `min_cpu_cores`.
+    pub min_cpu_cores: Option<i64>,
+    /// Wire name: `min_memory_size`.
+    pub min_memory_size: Option<f64>,
+    /// Wire name: `minimum_eni_ipv6_address_quantity`.
+    pub minimum_eni_ipv6_address_quantity: Option<i64>,
+    /// Wire name: `minimum_eni_private_ip_address_quantity`.
+    pub minimum_eni_private_ip_address_quantity: Option<i64>,
+    /// Wire name: `minimum_eni_quantity`.
+    pub minimum_eni_quantity: Option<i64>,
+}
+impl ::serde::Serialize for InstancePattern {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.architectures {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "architectures",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.burst_performance_option {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "burst_performance_option",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.core {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "core", value)?;
+        }
+        if let Some(value) = &self.cores {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "cores", value)?;
+        }
+        if let Some(value) = &self.cpu_architectures {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "cpu_architectures",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.excluded_instance_types {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "excluded_instance_types",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.instance_categories {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "instance_categories",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.instance_family_level {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "instance_family_level",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.instance_type_families {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "instance_type_families",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.max_cpu_cores {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "max_cpu_cores",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.max_memory_size {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "max_memory_size",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.max_price {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "max_price", value)?;
+        }
+        if let Some(value) = &self.maximum_gpu_amount {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "maximum_gpu_amount",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.memory {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "memory", value)?;
+        }
+        if let Some(value) = &self.min_cpu_cores {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "min_cpu_cores",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.min_memory_size {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "min_memory_size",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.minimum_eni_ipv6_address_quantity {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "minimum_eni_ipv6_address_quantity",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.minimum_eni_private_ip_address_quantity {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "minimum_eni_private_ip_address_quantity",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.minimum_eni_quantity {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "minimum_eni_quantity",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InstancePattern {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = InstancePattern;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a InstancePattern object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InstancePattern, A::Error> {
+                let mut value = InstancePattern::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "architectures" => value.architectures = map.next_value()?,
+                        "burst_performance_option" => {
+                            value.burst_performance_option = map.next_value()?;
+                        }
+                        "core" => value.core = map.next_value()?,
+                        "cores" => value.cores = map.next_value()?,
+                        "cpu_architectures" => {
+                            value.cpu_architectures = map.next_value()?;
+                        }
+                        "excluded_instance_types" => {
+                            value.excluded_instance_types = map.next_value()?;
+                        }
+                        "instance_categories" => {
+                            value.instance_categories = map.next_value()?;
+                        }
+                        "instance_family_level" => {
+                            value.instance_family_level = map.next_value()?;
+                        }
+                        "instance_type_families" => {
+                            value.instance_type_families = map.next_value()?;
+                        }
+                        "max_cpu_cores" => value.max_cpu_cores = map.next_value()?,
+                        "max_memory_size" => value.max_memory_size = map.next_value()?,
+                        "max_price" => value.max_price = map.next_value()?,
+                        "maximum_gpu_amount" => {
+                            value.maximum_gpu_amount = map.next_value()?;
+                        }
+                        "memory" => value.memory = map.next_value()?,
+                        "min_cpu_cores" => value.min_cpu_cores = map.next_value()?,
+                        "min_memory_size" => value.min_memory_size = map.next_value()?,
+                        "minimum_eni_ipv6_address_quantity" => {
+                            value.minimum_eni_ipv6_address_quantity = map.next_value()?;
+                        }
+                        "minimum_eni_private_ip_address_quantity" => {
+                            value.minimum_eni_private_ip_address_quantity = map
+                                .next_value()?;
+                        }
+                        "minimum_eni_quantity" => {
+                            value.minimum_eni_quantity = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl InstancePattern {
+    /// An empty value; fill it with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `architectures`: see [`Self::architectures`].
+    ///
+    /// Appends one item; `set_architectures` replaces the whole list.
+    pub fn architectures(mut self, input: impl Into<String>) -> Self {
+        self.architectures.get_or_insert_with(Vec::new).push(input.into());
+        self
+    }
+    /// Sets `burst_performance_option`: see [`Self::burst_performance_option`].
+    pub fn burst_performance_option(mut self, input: impl Into<String>) -> Self {
+        self.burst_performance_option = Some(input.into());
+        self
+    }
+    /// Sets `core`: see [`Self::core`].
+    pub fn core(mut self, input: i64) -> Self {
+        self.core = Some(input);
+        self
+    }
+    /// Sets `cores`: see [`Self::cores`].
+    pub fn cores(mut self, input: i64) -> Self {
+        self.cores = Some(input);
+        self
+    }
+    /// Sets `cpu_architectures`: see [`Self::cpu_architectures`].
+    ///
+    /// Appends one item; `set_cpu_architectures` replaces the whole list.
+    pub fn cpu_architectures(mut self, input: impl Into<String>) -> Self {
+        self.cpu_architectures.get_or_insert_with(Vec::new).push(input.into());
+        self
+    }
+    /// Sets `excluded_instance_types`: see [`Self::excluded_instance_types`].
+    ///
+    /// Appends one item; `set_excluded_instance_types` replaces the whole list.
+    pub fn excluded_instance_types(mut self, input: impl Into<String>) -> Self {
+        self.excluded_instance_types.get_or_insert_with(Vec::new).push(input.into());
+        self
+    }
+    /// Sets `instance_categories`: see [`Self::instance_categories`].
+    ///
+    /// Appends one item; `set_instance_categories` replaces the whole list.
+    pub fn instance_categories(mut self, input: impl Into<String>) -> Self {
+        self.instance_categories.get_or_insert_with(Vec::new).push(input.into());
+        self
+    }
+    /// Sets `instance_family_level`: see [`Self::instance_family_level`].
+    pub fn instance_family_level(mut self, input: impl Into<String>) -> Self {
+        self.instance_family_level = Some(input.into());
+        self
+    }
+    /// Sets `instance_type_families`: see [`Self::instance_type_families`].
+    ///
+    /// Appends one item; `set_instance_type_families` replaces the whole list.
+    pub fn instance_type_families(mut self, input: impl Into<String>) -> Self {
+        self.instance_type_families.get_or_insert_with(Vec::new).push(input.into());
+        self
+    }
+    /// Sets `max_cpu_cores`: see [`Self::max_cpu_cores`].
+    pub fn max_cpu_cores(mut self, input: i64) -> Self {
+        self.max_cpu_cores = Some(input);
+        self
+    }
+    /// Sets `max_memory_size`: see [`Self::max_memory_size`].
+    pub fn max_memory_size(mut self, input: f64) -> Self {
+        self.max_memory_size = Some(input);
+        self
+    }
+    /// Sets `max_price`: see [`Self::max_price`].
+    pub fn max_price(mut self, input: f64) -> Self {
+        self.max_price = Some(input);
+        self
+    }
+    /// Sets `maximum_gpu_amount`: see [`Self::maximum_gpu_amount`].
+    pub fn maximum_gpu_amount(mut self, input: i64) -> Self {
+        self.maximum_gpu_amount = Some(input);
+        self
+    }
+    /// Sets `memory`: see [`Self::memory`].
+    pub fn memory(mut self, input: f64) -> Self {
+        self.memory = Some(input);
+        self
+    }
+    /// Sets `min_cpu_cores`: see [`Self::min_cpu_cores`].
+    pub fn min_cpu_cores(mut self, input: i64) -> Self {
+        self.min_cpu_cores = Some(input);
+        self
+    }
+    /// Sets `min_memory_size`: see [`Self::min_memory_size`].
+    pub fn min_memory_size(mut self, input: f64) -> Self {
+        self.min_memory_size = Some(input);
+        self
+    }
+    /// Sets `minimum_eni_ipv6_address_quantity`: see [`Self::minimum_eni_ipv6_address_quantity`].
+    pub fn minimum_eni_ipv6_address_quantity(mut self, input: i64) -> Self {
+        self.minimum_eni_ipv6_address_quantity = Some(input);
+        self
+    }
+    /// Sets `minimum_eni_private_ip_address_quantity`: see [`Self::minimum_eni_private_ip_address_quantity`].
+    pub fn minimum_eni_private_ip_address_quantity(mut self, input: i64) -> Self {
+        self.minimum_eni_private_ip_address_quantity = Some(input);
+        self
+    }
+    /// Sets `minimum_eni_quantity`: see [`Self::minimum_eni_quantity`].
+    pub fn minimum_eni_quantity(mut self, input: i64) -> Self {
+        self.minimum_eni_quantity = Some(input);
         self
     }
 }
@@ -2509,6 +3253,8 @@ pub struct MaintenanceWindow {
     ///
     /// Example: `FREQ=WEEKLY;INTERVAL=4;BYDAY=MO,TU`
     pub recurrence: Option<String>,
+    /// Wire name: `exclusions`.
+    pub exclusions: Option<Vec<Exclusion>>,
 }
 impl ::serde::Serialize for MaintenanceWindow {
     fn serialize<S: ::serde::Serializer>(
@@ -2521,6 +3267,22 @@ impl ::serde::Serialize for MaintenanceWindow {
         }
         if let Some(value) = &self.enable {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "enable", value)?;
+        }
+        match &self.exclusions {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "exclusions",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "exclusions",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.maintenance_time {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -2569,6 +3331,7 @@ impl<'de> ::serde::Deserialize<'de> for MaintenanceWindow {
                         "duration" => value.duration = map.next_value()?,
                         "weekly_period" => value.weekly_period = map.next_value()?,
                         "recurrence" => value.recurrence = map.next_value()?,
+                        "exclusions" => value.exclusions = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2608,6 +3371,13 @@ impl MaintenanceWindow {
     /// Sets `recurrence`: see [`Self::recurrence`].
     pub fn recurrence(mut self, input: impl Into<String>) -> Self {
         self.recurrence = Some(input.into());
+        self
+    }
+    /// Sets `exclusions`: see [`Self::exclusions`].
+    ///
+    /// Appends one item; `set_exclusions` replaces the whole list.
+    pub fn exclusions(mut self, input: Exclusion) -> Self {
+        self.exclusions.get_or_insert_with(Vec::new).push(input);
         self
     }
 }
@@ -2812,6 +3582,92 @@ impl Management {
         self
     }
 }
+/// NodeComponent
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct NodeComponent {
+    /// Wire name: `config`.
+    pub config: Option<Config>,
+    /// Wire name: `name`.
+    pub name: Option<String>,
+    /// Wire name: `version`.
+    pub version: Option<String>,
+}
+impl ::serde::Serialize for NodeComponent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.config {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "config", value)?;
+        }
+        if let Some(value) = &self.name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "name", value)?;
+        }
+        if let Some(value) = &self.version {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "version", value)?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NodeComponent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = NodeComponent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a NodeComponent object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NodeComponent, A::Error> {
+                let mut value = NodeComponent::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "config" => value.config = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl NodeComponent {
+    /// An empty value; fill it with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `config`: see [`Self::config`].
+    pub fn config(mut self, input: Config) -> Self {
+        self.config = Some(input);
+        self
+    }
+    /// Sets `name`: see [`Self::name`].
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
+        self
+    }
+    /// Sets `version`: see [`Self::version`].
+    pub fn version(mut self, input: impl Into<String>) -> Self {
+        self.version = Some(input.into());
+        self
+    }
+}
 /// The node configurations.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2945,6 +3801,8 @@ pub struct Nodepool {
     ///
     /// Wire name: `node_config`.
     pub node_config: Option<NodeConfig>,
+    /// Wire name: `node_components`.
+    pub node_components: Option<Vec<NodeComponent>>,
 }
 impl ::serde::Serialize for Nodepool {
     fn serialize<S: ::serde::Serializer>(
@@ -2988,6 +3846,22 @@ impl ::serde::Serialize for Nodepool {
         }
         if let Some(value) = &self.max_nodes {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "max_nodes", value)?;
+        }
+        match &self.node_components {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "node_components",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "node_components",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.node_config {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "node_config", value)?;
@@ -3051,6 +3925,7 @@ impl<'de> ::serde::Deserialize<'de> for Nodepool {
                         }
                         "max_nodes" => value.max_nodes = map.next_value()?,
                         "node_config" => value.node_config = map.next_value()?,
+                        "node_components" => value.node_components = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3120,6 +3995,13 @@ impl Nodepool {
     /// Sets `node_config`: see [`Self::node_config`].
     pub fn node_config(mut self, input: NodeConfig) -> Self {
         self.node_config = Some(input);
+        self
+    }
+    /// Sets `node_components`: see [`Self::node_components`].
+    ///
+    /// Appends one item; `set_node_components` replaces the whole list.
+    pub fn node_components(mut self, input: NodeComponent) -> Self {
+        self.node_components.get_or_insert_with(Vec::new).push(input);
         self
     }
 }
@@ -3823,6 +4705,10 @@ pub struct ScalingGroup {
     ///
     /// Example: `example-role`
     pub ram_role_name: Option<String>,
+    /// Wire name: `disk_init`.
+    pub disk_init: Option<Vec<DiskInit>>,
+    /// Wire name: `instance_patterns`.
+    pub instance_patterns: Option<Vec<InstancePattern>>,
 }
 impl ::serde::Serialize for ScalingGroup {
     fn serialize<S: ::serde::Serializer>(
@@ -3877,6 +4763,22 @@ impl ::serde::Serialize for ScalingGroup {
                 value,
             )?;
         }
+        match &self.disk_init {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "disk_init",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "disk_init",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
+        }
         if let Some(value) = &self.image_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "image_id", value)?;
         }
@@ -3889,6 +4791,22 @@ impl ::serde::Serialize for ScalingGroup {
                 "instance_charge_type",
                 value,
             )?;
+        }
+        match &self.instance_patterns {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "instance_patterns",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "instance_patterns",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.instance_types {
             ::serde::ser::SerializeMap::serialize_entry(
@@ -4225,6 +5143,10 @@ impl<'de> ::serde::Deserialize<'de> for ScalingGroup {
                             value.private_pool_options = map.next_value()?;
                         }
                         "ram_role_name" => value.ram_role_name = map.next_value()?,
+                        "disk_init" => value.disk_init = map.next_value()?,
+                        "instance_patterns" => {
+                            value.instance_patterns = map.next_value()?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4467,6 +5389,20 @@ impl ScalingGroup {
         self.ram_role_name = Some(input.into());
         self
     }
+    /// Sets `disk_init`: see [`Self::disk_init`].
+    ///
+    /// Appends one item; `set_disk_init` replaces the whole list.
+    pub fn disk_init(mut self, input: DiskInit) -> Self {
+        self.disk_init.get_or_insert_with(Vec::new).push(input);
+        self
+    }
+    /// Sets `instance_patterns`: see [`Self::instance_patterns`].
+    ///
+    /// Appends one item; `set_instance_patterns` replaces the whole list.
+    pub fn instance_patterns(mut self, input: InstancePattern) -> Self {
+        self.instance_patterns.get_or_insert_with(Vec::new).push(input);
+        self
+    }
 }
 impl ::std::fmt::Debug for ScalingGroup {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4519,6 +5455,8 @@ impl ::std::fmt::Debug for ScalingGroup {
             .field("desired_size", &self.desired_size)
             .field("private_pool_options", &self.private_pool_options)
             .field("ram_role_name", &self.ram_role_name)
+            .field("disk_init", &self.disk_init)
+            .field("instance_patterns", &self.instance_patterns)
             .finish()
     }
 }

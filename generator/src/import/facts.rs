@@ -54,6 +54,14 @@
 //! metadata requires and neither official model has, is not), or both. A fact that names no
 //! field, or gives what the field has, is an error.
 //!
+//! Either may instead give a field the metadata lacks and the official model has, `added`
+//! with the field as the spec writes one (`type`, `items`, `values`, `fields`), at a path whose
+//! last segment names it among the fields of the object the rest names (or of the schema):
+//! the lists and maps of models that the official models write unset as `[]` or `{}`, so that
+//! the JSON text or body holding them has their key whatever the caller sets (adb
+//! `CreateDBResourceGroup`'s `RayConfig.StorageMounts`; `conformance/derive_added_fields.py`
+//! finds them). Adding a field the metadata has, or to no object, is an error.
+//!
 //! `path` sends the call to the path template the official SDK has (its `pathname`), where
 //! the metadata lists another, each placeholder naming a path parameter; with `method` and
 //! the parameters' `in` it writes a call as the official SDK does where the metadata
@@ -156,6 +164,10 @@ struct FieldFacts {
     /// Whether the official model requires it (`validate`, "This parameter is required"):
     /// `false` for one the metadata requires and the official model cannot send.
     required: Option<Spanned<bool>>,
+    /// A field the metadata lacks and the official model has, as the spec writes a field
+    /// (`type`, `items`, `values`, `fields`; its `name` is the path's last segment): a list
+    /// or map of models, which the official model writes unset as `[]` or `{}`.
+    added: Option<Shape>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -359,15 +371,23 @@ impl OfficialSdkFacts {
             .iter()
             .flat_map(|(_, fields)| &fields.0);
         for (path, field) in operation_fields.chain(schema_fields) {
-            match (&field.ty, &field.required) {
-                (Some(ty), _) => known(ty, PARAMETER_TYPES, "field type")?,
-                (None, Some(_)) => {}
-                (None, None) => {
+            match (&field.ty, &field.required, &field.added) {
+                (None, None, Some(_)) => {}
+                (_, _, Some(_)) => {
+                    return Err(Diagnostic::new(
+                        self.at(path),
+                        format!("the fact of `{}` adds it and changes it", path.value),
+                    )
+                    .with_hint("give the added field's `type` and `required` inside `added`"));
+                }
+                (Some(ty), _, None) => known(ty, PARAMETER_TYPES, "field type")?,
+                (None, Some(_), None) => {}
+                (None, None, None) => {
                     return Err(Diagnostic::new(
                         self.at(path),
                         format!("the fact of `{}` says nothing", path.value),
                     )
-                    .with_hint("give its `type`, or whether it is `required`"));
+                    .with_hint("give its `type`, whether it is `required`, or the field `added`"));
                 }
             }
         }
@@ -424,6 +444,55 @@ impl OfficialSdkFacts {
         Ok(())
     }
 
+    /// Adds `added` at `path` (of `what`), named by the path's last segment, among the fields
+    /// of the object the rest of the path names, or among `shapes` for a one-segment path of a
+    /// shared schema (`parameters` false). One the metadata has already is an error.
+    fn add_field(
+        &self,
+        what: &str,
+        shapes: &mut Vec<Shape>,
+        parameters: bool,
+        path: &Spanned<String>,
+        added: &Shape,
+    ) -> Result<(), Diagnostic> {
+        let problem = |problem: String| {
+            Diagnostic::new(
+                self.at(path),
+                format!("{what}, path `{}`: {problem}", path.value),
+            )
+        };
+        let (fields, name) = match path.value.rsplit_once('.') {
+            Some((parent, name)) => {
+                let parent =
+                    path::resolve(shapes, parent).map_err(|error| problem(error.to_string()))?;
+                if parent.ty.as_ref().is_none_or(|ty| ty.value != "object") {
+                    return Err(problem(format!("`{name}` would be a field of no object")));
+                }
+                (&mut parent.fields, name)
+            }
+            None if parameters => {
+                return Err(
+                    problem("a fact adds fields of objects, not parameters".into())
+                        .with_hint("add a parameter under `parameters`, with its `in` and `type`"),
+                );
+            }
+            None => (shapes, path.value.as_str()),
+        };
+        if fields
+            .iter()
+            .any(|field| field.name.as_ref().is_some_and(|own| own.value == name))
+        {
+            return Err(
+                problem(format!("the metadata has `{name}` already")).with_hint("remove the fact")
+            );
+        }
+        fields.push(Shape {
+            name: Some(yaml::unspanned(name.to_owned())),
+            ..added.clone()
+        });
+        Ok(())
+    }
+
     /// Applies the facts of `schemas` to the shared schemas imported from the metadata: each
     /// field named takes the scalar type given.
     pub(crate) fn apply_to_schemas(&self, schemas: &mut [Shape]) -> Result<(), Diagnostic> {
@@ -448,7 +517,10 @@ impl OfficialSdkFacts {
             };
             for (path, fact) in &fields.0 {
                 let what = format!("schema `{}`", name.value);
-                self.apply_to_field(&what, &mut schema.fields, path, fact)?;
+                match &fact.added {
+                    Some(added) => self.add_field(&what, &mut schema.fields, false, path, added)?,
+                    None => self.apply_to_field(&what, &mut schema.fields, path, fact)?,
+                }
             }
         }
         Ok(())
@@ -523,7 +595,12 @@ impl OfficialSdkFacts {
             }
             for (path, fact) in &facts.request.0 {
                 let what = format!("`{}`'s request", action.value);
-                self.apply_to_field(&what, &mut operation.request, path, fact)?;
+                match &fact.added {
+                    Some(added) => {
+                        self.add_field(&what, &mut operation.request, true, path, added)?
+                    }
+                    None => self.apply_to_field(&what, &mut operation.request, path, fact)?,
+                }
             }
             if let Some(path) = &facts.path {
                 self.set_path(&action.value, operation, path)?;

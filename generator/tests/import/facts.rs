@@ -681,3 +681,114 @@ fn a_request_fact_that_changes_nothing_names_nothing_or_says_nothing_is_an_error
         );
     }
 }
+
+#[test]
+fn added_fields_join_the_objects_the_official_models_have_them_in_with_their_type_names() {
+    let text = "\
+source: s
+operations:
+  Api:
+    request:
+      body.TargetInfo.StorageMounts:
+        added:
+          type: array
+          items:
+            type: object
+            fields:
+            - {name: MountPath, type: string}
+            - {name: StorageId, type: int64}
+";
+    let specs = import_specs(
+        &metadata_like_wake_up_app(),
+        Some(&facts(text).unwrap()),
+        None,
+    )
+    .unwrap();
+    let target = operation(&specs, "Api").request[0]
+        .fields
+        .iter()
+        .find(|field| field.name.as_ref().unwrap().value == "TargetInfo")
+        .unwrap();
+    assert_same(
+        &target.fields,
+        "\
+- {name: TargetType, required: true, type: string}
+- name: StorageMounts
+  type: array
+  items:
+    type: object
+    type_name: StorageMount
+    fields:
+    - {name: MountPath, type: string}
+    - {name: StorageId, type: int64}
+",
+    );
+    let text = "\
+source: s
+schemas:
+  Cmd:
+    Labels:
+      added:
+        type: map
+        values: {type: object, fields: [{name: Key, type: string}]}
+";
+    let specs = import_specs(
+        &metadata_with_shared_body(),
+        Some(&facts(text).unwrap()),
+        None,
+    )
+    .unwrap();
+    let cmd = specs
+        .schemas
+        .iter()
+        .find(|schema| schema.name.as_ref().is_some_and(|name| name.value == "Cmd"))
+        .unwrap();
+    assert_eq!(cmd.fields.len(), 3);
+    assert_eq!(cmd.fields[2].name.as_ref().unwrap().value, "Labels");
+    assert_eq!(cmd.fields[2].ty.as_ref().unwrap().value, "map");
+}
+
+#[test]
+fn an_added_field_the_metadata_has_or_that_has_no_object_is_an_error() {
+    let with = |line: &str| format!("source: s\noperations:\n  Api:\n    request:\n      {line}\n");
+    let cases = [
+        (
+            with("body.TargetInfo.TargetType: {added: {type: string}}"),
+            format!(
+                "{FILE}:5:7: error: `Api`'s request, path `body.TargetInfo.TargetType`: the metadata has `TargetType` already"
+            ),
+        ),
+        (
+            with("body.Path.Inner: {added: {type: string}}"),
+            format!(
+                "{FILE}:5:7: error: `Api`'s request, path `body.Path.Inner`: `Inner` would be a field of no object"
+            ),
+        ),
+        (
+            with("Extra: {added: {type: string}}"),
+            format!(
+                "{FILE}:5:7: error: `Api`'s request, path `Extra`: a fact adds fields of objects, not parameters"
+            ),
+        ),
+        (
+            with("body.Absent.Inner: {added: {type: string}}"),
+            format!("{FILE}:5:7: error: `Api`'s request, path `body.Absent.Inner`"),
+        ),
+        (
+            with("body.Other: {required: true, added: {type: string}}"),
+            format!("{FILE}:5:7: error: the fact of `body.Other` adds it and changes it"),
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = facts(&text)
+            .and_then(|facts| {
+                import_specs(&metadata_like_wake_up_app(), Some(&facts), None)
+                    .map_err(|error| error.to_string())
+            })
+            .unwrap_err();
+        assert!(
+            error.starts_with(&expected),
+            "{error}\nexpected: {expected}"
+        );
+    }
+}

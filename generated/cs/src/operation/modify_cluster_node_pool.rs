@@ -1866,6 +1866,124 @@ impl ResourcePoolOptions {
         self
     }
 }
+/// DiskInit
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DiskInit {
+    /// Wire name: `disk_name`.
+    pub disk_name: Option<String>,
+    /// Wire name: `local_disk`.
+    pub local_disk: Option<bool>,
+    /// Wire name: `mkfs_type`.
+    pub mkfs_type: Option<String>,
+    /// Wire name: `mount_for_runtime`.
+    pub mount_for_runtime: Option<bool>,
+    /// Wire name: `mount_target`.
+    pub mount_target: Option<String>,
+}
+impl ::serde::Serialize for DiskInit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.disk_name {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "disk_name", value)?;
+        }
+        if let Some(value) = &self.local_disk {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "local_disk", value)?;
+        }
+        if let Some(value) = &self.mkfs_type {
+            ::serde::ser::SerializeMap::serialize_entry(&mut map, "mkfs_type", value)?;
+        }
+        if let Some(value) = &self.mount_for_runtime {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "mount_for_runtime",
+                value,
+            )?;
+        }
+        if let Some(value) = &self.mount_target {
+            ::serde::ser::SerializeMap::serialize_entry(
+                &mut map,
+                "mount_target",
+                value,
+            )?;
+        }
+        ::serde::ser::SerializeMap::end(map)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskInit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DiskInit;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("a DiskInit object")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DiskInit, A::Error> {
+                let mut value = DiskInit::default();
+                while let Some(key) = map
+                    .next_key::<::acs_runtime::de::FieldName<'de>>()?
+                {
+                    match key.as_str() {
+                        "disk_name" => value.disk_name = map.next_value()?,
+                        "local_disk" => value.local_disk = map.next_value()?,
+                        "mkfs_type" => value.mkfs_type = map.next_value()?,
+                        "mount_for_runtime" => {
+                            value.mount_for_runtime = map.next_value()?;
+                        }
+                        "mount_target" => value.mount_target = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+impl DiskInit {
+    /// An empty value; fill it with the chainable setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `disk_name`: see [`Self::disk_name`].
+    pub fn disk_name(mut self, input: impl Into<String>) -> Self {
+        self.disk_name = Some(input.into());
+        self
+    }
+    /// Sets `local_disk`: see [`Self::local_disk`].
+    pub fn local_disk(mut self, input: bool) -> Self {
+        self.local_disk = Some(input);
+        self
+    }
+    /// Sets `mkfs_type`: see [`Self::mkfs_type`].
+    pub fn mkfs_type(mut self, input: impl Into<String>) -> Self {
+        self.mkfs_type = Some(input.into());
+        self
+    }
+    /// Sets `mount_for_runtime`: see [`Self::mount_for_runtime`].
+    pub fn mount_for_runtime(mut self, input: bool) -> Self {
+        self.mount_for_runtime = Some(input);
+        self
+    }
+    /// Sets `mount_target`: see [`Self::mount_target`].
+    pub fn mount_target(mut self, input: impl Into<String>) -> Self {
+        self.mount_target = Some(input.into());
+        self
+    }
+}
 /// The configurations of the scaling group that is used by the node pool.
 #[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -2202,6 +2320,8 @@ pub struct ScalingGroup {
     pub resource_pool_options: Option<ResourcePoolOptions>,
     /// Wire name: `system_disk_snapshot_policy_id`.
     pub system_disk_snapshot_policy_id: Option<String>,
+    /// Wire name: `disk_init`.
+    pub disk_init: Option<Vec<DiskInit>>,
 }
 impl ::serde::Serialize for ScalingGroup {
     fn serialize<S: ::serde::Serializer>(
@@ -2255,6 +2375,22 @@ impl ::serde::Serialize for ScalingGroup {
                 "desired_size",
                 value,
             )?;
+        }
+        match &self.disk_init {
+            Some(value) => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "disk_init",
+                    value,
+                )?
+            }
+            None => {
+                ::serde::ser::SerializeMap::serialize_entry(
+                    &mut map,
+                    "disk_init",
+                    &::acs_runtime::UnsetList,
+                )?
+            }
         }
         if let Some(value) = &self.image_id {
             ::serde::ser::SerializeMap::serialize_entry(&mut map, "image_id", value)?;
@@ -2615,6 +2751,7 @@ impl<'de> ::serde::Deserialize<'de> for ScalingGroup {
                         "system_disk_snapshot_policy_id" => {
                             value.system_disk_snapshot_policy_id = map.next_value()?;
                         }
+                        "disk_init" => value.disk_init = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2859,6 +2996,13 @@ impl ScalingGroup {
         self.system_disk_snapshot_policy_id = Some(input.into());
         self
     }
+    /// Sets `disk_init`: see [`Self::disk_init`].
+    ///
+    /// Appends one item; `set_disk_init` replaces the whole list.
+    pub fn disk_init(mut self, input: DiskInit) -> Self {
+        self.disk_init.get_or_insert_with(Vec::new).push(input);
+        self
+    }
 }
 impl ::std::fmt::Debug for ScalingGroup {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2914,6 +3058,7 @@ impl ::std::fmt::Debug for ScalingGroup {
                 "system_disk_snapshot_policy_id",
                 &self.system_disk_snapshot_policy_id,
             )
+            .field("disk_init", &self.disk_init)
             .finish()
     }
 }
