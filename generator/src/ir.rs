@@ -129,6 +129,9 @@ pub struct Operation {
     pub auth: Option<Signature>,
     /// Body fields are sent as XML (the spec's `xml_request`).
     pub xml_request: bool,
+    /// Its text also escapes quotes and control characters (the spec's
+    /// `xml_quotes_and_controls_escaped`).
+    pub xml_quotes_and_controls_escaped: bool,
     /// A response of fields is read as XML (the spec's `xml_response`).
     pub xml_response: bool,
     /// Body fields are sent as an SLS log group (the spec's `log_group_request`).

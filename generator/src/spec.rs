@@ -120,6 +120,11 @@ pub struct OperationSpec {
     /// the one field its root element, and a text body as `application/xml`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub xml_request: bool,
+    /// With `xml_request`: the XML's text also writes `"` and every character below U+0020
+    /// as a character reference, as the official OSS SDK V2 writes DeleteMultipleObjects'
+    /// keys (`escape_xml_value`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub xml_quotes_and_controls_escaped: bool,
     /// The `Content-Type` the official SDK sends the operation with when no header parameter
     /// sets one, where it is not the body's own: a media type, sent with a body or without
     /// (OSS's configuration reads go as `application/xml`), or `none`, no `Content-Type`

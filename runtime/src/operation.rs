@@ -80,10 +80,24 @@ pub enum BodyFields {
     /// a text body goes as XML too. Unlike a form or JSON, none is sent when no field is set,
     /// as the official OSS SDK sends none.
     Xml,
+    /// As `Xml`, its text also writing `"` as `&quot;` and every character below U+0020 as a
+    /// decimal character reference (`\n` as `&#10;`), as the official OSS SDK V2 writes
+    /// DeleteMultipleObjects' keys (`escape_xml_value`); a raw `\r` would be read as `\n`.
+    XmlQuotesAndControlsEscaped,
     /// An SLS log group (`LogItems`, `LogTags`, `Topic`, `Source`), sent as the official SLS
     /// gateway sends `PutLogs`: protobuf, compressed as the `x-log-compresstype` header says
     /// (see `sls_log_group.rs`). Like XML, none is sent when no field is set.
     SlsLogGroup,
+}
+
+impl BodyFields {
+    /// Written as an XML document.
+    pub(crate) fn is_xml(self) -> bool {
+        matches!(
+            self,
+            BodyFields::Xml | BodyFields::XmlQuotesAndControlsEscaped
+        )
+    }
 }
 
 /// What the official SDK sends with an operation's requests beyond its parameters.

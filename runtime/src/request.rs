@@ -318,11 +318,14 @@ impl RequestParams {
         &self,
         body_fields: Option<BodyFields>,
     ) -> Result<(Bytes, Option<&'static str>), Error> {
-        let xml = body_fields == Some(BodyFields::Xml);
+        let xml = body_fields.is_some_and(BodyFields::is_xml);
         Ok(match &self.body {
             Some(Body::Json(Value::Object(fields))) if xml => {
-                let document = crate::xml::to_xml(fields)
+                let mut document = crate::xml::to_xml(fields)
                     .map_err(|reason| Error::Build(BuildError::Encode(reason)))?;
+                if body_fields == Some(BodyFields::XmlQuotesAndControlsEscaped) {
+                    document = crate::xml::with_quotes_and_controls_escaped(&document);
+                }
                 (Bytes::from(document), Some(XML_CONTENT_TYPE))
             }
             Some(Body::Text(text)) if xml => (Bytes::from(text.clone()), Some(XML_CONTENT_TYPE)),
@@ -337,7 +340,12 @@ impl RequestParams {
                 (!bare).then_some(BINARY_CONTENT_TYPE),
             ),
             None if self.form.is_empty() => match body_fields {
-                None | Some(BodyFields::Xml | BodyFields::SlsLogGroup) => (Bytes::new(), None),
+                None
+                | Some(
+                    BodyFields::Xml
+                    | BodyFields::XmlQuotesAndControlsEscaped
+                    | BodyFields::SlsLogGroup,
+                ) => (Bytes::new(), None),
                 Some(BodyFields::Form) => (Bytes::new(), Some(FORM_CONTENT_TYPE)),
                 Some(BodyFields::Json) => (Bytes::from_static(b"{}"), Some(JSON_CONTENT_TYPE)),
             },

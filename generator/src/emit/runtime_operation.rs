@@ -73,6 +73,8 @@ pub fn runtime_operation(operation: &Operation, shared: &[Struct]) -> TokenStrea
     let body_fields = if operation.request_also_as_json_body {
         value = quote!(#value.with_request_also_as_json_body());
         None
+    } else if operation.xml_quotes_and_controls_escaped {
+        Some(quote!(XmlQuotesAndControlsEscaped))
     } else if operation.xml_request {
         Some(quote!(Xml))
     } else if operation.log_group_request {

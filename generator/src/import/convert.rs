@@ -178,7 +178,9 @@ impl<'d> Converter<'d> {
             anonymous: signature::is_anonymous(api.security.as_deref()),
             signature: None,
             xml_request,
-            // What the official SDK adds to a request is its facts', not the metadata's.
+            // What the official SDK adds to a request is its facts' (or, for an operation the
+            // metadata lacks, the overlay's), not the metadata's.
+            xml_quotes_and_controls_escaped: false,
             content_type: None,
             content_type_from: None,
             content_md5: false,

@@ -76,6 +76,13 @@ pub(super) fn lower(
             Some("paste the reference's sample success response verbatim".into()),
         );
     }
+    if spec.xml_quotes_and_controls_escaped && !spec.xml_request {
+        shapes.report(
+            SourceLocation::file_start(path),
+            "xml_quotes_and_controls_escaped is set on an operation whose body is no XML",
+            Some("set xml_request too, or remove it".into()),
+        );
+    }
     let content_type = content_type(&mut shapes, spec, &request);
     let query_defaults = query_defaults(&mut shapes, spec, &request);
     let url_encoded_response = url_encoded_response(&mut shapes, shared, spec, &response);
@@ -101,6 +108,7 @@ pub(super) fn lower(
         anonymous: spec.anonymous,
         auth,
         xml_request: spec.xml_request,
+        xml_quotes_and_controls_escaped: spec.xml_quotes_and_controls_escaped,
         xml_response: spec.xml_response,
         log_group_request: spec.log_group_request,
         request_also_as_json_body: spec.request_also_as_json_body,
@@ -655,6 +663,35 @@ mod tests {
                 wire_name: "function".into(),
                 required: false
             }
+        );
+    }
+
+    #[test]
+    fn quotes_and_controls_are_escaped_only_in_an_xml_body() {
+        let spec = |extra: &str| {
+            BTreeMap::from([
+                (PathBuf::from("spec/demo/service.yaml"), SERVICE.to_owned()),
+                (
+                    PathBuf::from("spec/demo/operations/Delete.yaml"),
+                    format!(
+                        "name: Delete\nmethods: [POST]\npath: /?delete\n{extra}\
+                         xml_quotes_and_controls_escaped: true\nrequest:\n  - {{name: Delete, in: body, type: object, type_name: Delete, fields: [{{name: Key, type: string}}]}}\n"
+                    ),
+                ),
+            ])
+        };
+        let service =
+            crate::lower_from_texts("demo", &spec("xml_request: true\n")).expect("the spec lowers");
+        assert!(service.operations[0].xml_quotes_and_controls_escaped);
+        let Err(diagnostics) = crate::lower_from_texts("demo", &spec("")) else {
+            panic!("escaping was taken for a body that is no XML");
+        };
+        let reported = format!("{diagnostics:?}");
+        assert!(
+            reported.contains(
+                "xml_quotes_and_controls_escaped is set on an operation whose body is no XML"
+            ),
+            "{reported}"
         );
     }
 }

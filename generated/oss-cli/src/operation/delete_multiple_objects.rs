@@ -11,7 +11,7 @@ pub(crate) const OPERATION: ::acs_cli::Operation = ::acs_cli::Operation {
         )
         .with_path("/?delete")
         .with_response_body(::acs_runtime::ResponseBody::Xml)
-        .with_body_fields(::acs_runtime::BodyFields::Xml)
+        .with_body_fields(::acs_runtime::BodyFields::XmlQuotesAndControlsEscaped)
         .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
         .with_content_md5()
         .with_default_query(&[("encoding-type", "url")])

@@ -8,7 +8,7 @@ pub static OPERATION: ::acs_runtime::Operation = ::acs_runtime::Operation::new(
     )
     .with_path("/?delete")
     .with_response_body(::acs_runtime::ResponseBody::Xml)
-    .with_body_fields(::acs_runtime::BodyFields::Xml)
+    .with_body_fields(::acs_runtime::BodyFields::XmlQuotesAndControlsEscaped)
     .with_content_type(::acs_runtime::ContentType::Fixed("application/xml"))
     .with_content_md5()
     .with_default_query(&[("encoding-type", "url")])
