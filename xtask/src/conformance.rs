@@ -123,7 +123,7 @@ pub enum State {
     Failed(String),
 }
 
-/// Wall time of each part of the run.
+/// Wall time of each part of the run, and the machine it ran on.
 #[derive(Default)]
 pub struct Timings {
     pub generation: Duration,
@@ -132,6 +132,24 @@ pub struct Timings {
     pub runners: Duration,
     pub cli: Duration,
     pub total: Duration,
+    pub cpus: usize,
+    /// The 1, 5 and 15 minute load averages when the run started and when it ended: what
+    /// else the machine was doing shows in them.
+    pub load_at_start: String,
+    pub load_at_end: String,
+}
+
+/// The 1, 5 and 15 minute load averages (`/proc/loadavg`), or `unknown`.
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg").map_or_else(
+        |_| "unknown".into(),
+        |text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        },
+    )
 }
 
 pub fn run(root: &Path, options: Options) -> ExitCode {
@@ -146,7 +164,11 @@ pub fn run(root: &Path, options: Options) -> ExitCode {
 
 fn conform(root: &Path, options: &Options) -> Result<ExitCode, String> {
     let started = Instant::now();
-    let mut timings = Timings::default();
+    let mut timings = Timings {
+        cpus: std::thread::available_parallelism().map_or(0, usize::from),
+        load_at_start: load_average(),
+        ..Timings::default()
+    };
     let work = root.join("target/conformance");
     for dir in ["inputs", "official"] {
         let _ = fs::remove_dir_all(work.join(dir));
@@ -245,6 +267,7 @@ fn conform(root: &Path, options: &Options) -> Result<ExitCode, String> {
         action_results::compare_product(product, &ours, &cli_runs, &batches, &build_log);
     }
     timings.total = started.elapsed();
+    timings.load_at_end = load_average();
     let found = report::known(&products);
     if let Some(path) = &options.write_expected {
         fs::write(path, report::expected_text(&found))

@@ -312,14 +312,17 @@ pub fn markdown(root: &Path, command: &str, timings: &Timings, products: &[Produ
          | import, generation and inputs | {} |\n| official SDKs (Python) | {} |\n\
          | cargo build (SDK crates, runners, CLIs) | {} |\n| generated SDKs' calls | {} |\n\
          | generated CLIs' calls | {} |\n| **total** | **{}** |\n\n\
-         On a machine with 2 cores shared with other work. A second run rebuilds only the crates \
-         whose generated code changed.\n",
+         On {} CPU(s); load average (1, 5, 15 min) {} at the start, {} at the end. A second run \
+         rebuilds only the crates whose generated code changed.\n",
         seconds(timings.generation),
         seconds(timings.python),
         seconds(timings.build),
         seconds(timings.runners),
         seconds(timings.cli),
         seconds(timings.total),
+        timings.cpus,
+        timings.load_at_start,
+        timings.load_at_end,
     )
     .expect("a String");
 
