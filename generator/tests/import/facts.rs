@@ -32,6 +32,22 @@ fn import_with(facts_text: &str, overlay: Option<&str>) -> Result<String, String
     Ok(serde_saphyr::to_string(operation(&specs, "Api")).unwrap())
 }
 
+/// Imports `metadata` with each case's facts, and checks that it fails with an error that
+/// starts as the case expects.
+fn assert_import_errors<T: AsRef<str>>(metadata: &str, cases: &[(T, String)]) {
+    for (text, expected) in cases {
+        let error = facts(text.as_ref())
+            .and_then(|facts| {
+                import_specs(metadata, Some(&facts), None).map_err(|error| error.to_string())
+            })
+            .unwrap_err();
+        assert!(
+            error.starts_with(expected.as_str()),
+            "{error}\nexpected: {expected}"
+        );
+    }
+}
+
 #[test]
 fn facts_move_parameters_restyle_them_and_set_the_method() {
     let text = "\
@@ -287,18 +303,7 @@ fn a_response_header_fact_that_changes_nothing_or_cannot_be_is_an_error() {
             format!("{FILE}:5:20: error: `array` is no response header type"),
         ),
     ];
-    for (text, expected) in cases {
-        let error = facts(text)
-            .and_then(|facts| {
-                import_specs(&metadata_with_headers(), Some(&facts), None)
-                    .map_err(|error| error.to_string())
-            })
-            .unwrap_err();
-        assert!(
-            error.starts_with(&expected),
-            "{error}\nexpected: {expected}"
-        );
-    }
+    assert_import_errors(&metadata_with_headers(), &cases);
 }
 
 /// Metadata whose `Api` answers an XML document of one root, `ListPartResult`.
@@ -436,18 +441,7 @@ fn a_schema_fact_that_names_nothing_or_changes_nothing_is_an_error() {
             format!("{FILE}:4:20: error: `text` is no field type"),
         ),
     ];
-    for (text, expected) in cases {
-        let error = facts(text)
-            .and_then(|facts| {
-                import_specs(&metadata_with_shared_body(), Some(&facts), None)
-                    .map_err(|error| error.to_string())
-            })
-            .unwrap_err();
-        assert!(
-            error.starts_with(&expected),
-            "{error}\nexpected: {expected}"
-        );
-    }
+    assert_import_errors(&metadata_with_shared_body(), &cases);
 }
 
 /// SLS's `GetLogs` as the metadata lists it: `GET /logstores/{logstore}?type=log` with its
@@ -555,18 +549,7 @@ fn a_path_or_response_fact_that_changes_nothing_or_names_nothing_is_an_error() {
             format!("{FILE}:4:13: error: `GetLogsV2` is already sent with `POST`"),
         ),
     ];
-    for (text, expected) in cases {
-        let error = facts(&text)
-            .and_then(|facts| {
-                import_specs(&metadata_like_sls(), Some(&facts), None)
-                    .map_err(|error| error.to_string())
-            })
-            .unwrap_err();
-        assert!(
-            error.starts_with(&expected),
-            "{error}\nexpected: {expected}"
-        );
-    }
+    assert_import_errors(&metadata_like_sls(), &cases);
     // The same response twice: the second changes nothing.
     let twice = "source: s\noperations:\n  GetLogs:\n    response_from: GetLogsV2\n  GetLogsV2:\n    response_from: GetLogs\n";
     let specs = import_specs(&metadata_like_sls(), Some(&facts(twice).unwrap()), None);
@@ -668,18 +651,7 @@ fn a_request_fact_that_changes_nothing_names_nothing_or_says_nothing_is_an_error
             format!("{FILE}:5:7: error: the fact of `body.Path` says nothing"),
         ),
     ];
-    for (text, expected) in cases {
-        let error = facts(&text)
-            .and_then(|facts| {
-                import_specs(&metadata_like_wake_up_app(), Some(&facts), None)
-                    .map_err(|error| error.to_string())
-            })
-            .unwrap_err();
-        assert!(
-            error.starts_with(&expected),
-            "{error}\nexpected: {expected}"
-        );
-    }
+    assert_import_errors(&metadata_like_wake_up_app(), &cases);
 }
 
 #[test]
@@ -779,16 +751,5 @@ fn an_added_field_the_metadata_has_or_that_has_no_object_is_an_error() {
             format!("{FILE}:5:7: error: the fact of `body.Other` adds it and changes it"),
         ),
     ];
-    for (text, expected) in cases {
-        let error = facts(&text)
-            .and_then(|facts| {
-                import_specs(&metadata_like_wake_up_app(), Some(&facts), None)
-                    .map_err(|error| error.to_string())
-            })
-            .unwrap_err();
-        assert!(
-            error.starts_with(&expected),
-            "{error}\nexpected: {expected}"
-        );
-    }
+    assert_import_errors(&metadata_like_wake_up_app(), &cases);
 }
