@@ -31,7 +31,15 @@ import re
 import sys
 import typing
 
-from derive_facts import ACTION, REQUEST_CLASS, SCHEMA_PREFIX, WITH_OPTIONS, corpus, pinned_packages
+from derive_facts import (
+    ACTION,
+    REQUEST_CLASS,
+    SCHEMA_PREFIX,
+    WITH_OPTIONS,
+    corpus,
+    pinned_packages,
+    referenced_schemas,
+)
 
 SCALARS = {str: "string", int: "int64", bool: "boolean", float: "double", bytes: "binary"}
 WRITTEN = re.compile(r"result\['([^']+)'\] = (self\.(\w+)|\[\]|\{\})")
@@ -74,20 +82,24 @@ def holds_models(hint):
     return any(holds_models(argument) for argument in typing.get_args(hint))
 
 
-def shape_of(hint, seen):
-    """The spec's shape of a model field's type (`type`, `items`, `values`, `fields`)."""
+def shape_of(hint, seen, shared):
+    """The spec's shape of a model field's type (`type`, `items`, `values`, `fields`): a model
+    that is the class of a shared schema the import takes (`shared`, by lower-case name) is
+    that schema (`ref`), as the official SDK has it."""
     origin = typing.get_origin(hint)
     arguments = typing.get_args(hint)
     if origin in (list, typing.List) and arguments:
-        return {"type": "array", "items": shape_of(arguments[0], seen)}
+        return {"type": "array", "items": shape_of(arguments[0], seen, shared)}
     if origin in (dict, typing.Dict) and len(arguments) == 2 and arguments[1] is not typing.Any:
-        return {"type": "map", "values": shape_of(arguments[1], seen)}
+        return {"type": "map", "values": shape_of(arguments[1], seen, shared)}
     if hint in SCALARS:
         return {"type": SCALARS[hint]}
+    if is_model(hint) and hint.__name__.lower() in shared:
+        return {"ref": shared[hint.__name__.lower()]}
     if is_model(hint) and hint not in seen:
         hints = hints_of(hint)
         fields = [
-            {"name": wire, **shape_of(hints.get(attribute, typing.Any), seen | {hint})}
+            {"name": wire, **shape_of(hints.get(attribute, typing.Any), seen | {hint}, shared)}
             for wire, attribute, _ in fields_of(hint)
         ]
         return {"type": "object", "fields": fields}
@@ -97,6 +109,11 @@ def shape_of(hint, seen):
 class Finder:
     def __init__(self, document):
         self.schemas = document.get("components", {}).get("schemas", {})
+        # The shared schemas the import takes: those the requests and responses reference.
+        used = set()
+        for api in document.get("apis", {}).values():
+            referenced_schemas([api.get("parameters", []), api.get("responses", {})], self.schemas, used)
+        self.shared = {name.lower(): name for name in used}
         self.operations = {}  # action -> {path: shape}
         self.schema_facts = {}  # schema -> {path: shape}
         self.walked_schemas = set()
@@ -133,7 +150,7 @@ class Finder:
             if wire in properties:
                 self.walk(hint, properties[wire], at, facts)
             elif unset and holds_models(hint):
-                facts[at] = shape_of(hint, {model})
+                facts[at] = shape_of(hint, {model}, self.shared)
 
     def operation(self, action, request, parameters):
         facts = self.operations.setdefault(action, {})
@@ -179,6 +196,8 @@ def derive(module, document):
 def yaml_lines(shape, indent):
     """`shape` in the block style of the facts files."""
     pad = " " * indent
+    if "ref" in shape:
+        return [f"{pad}ref: {shape['ref']}"]
     lines = [f"{pad}type: {shape['type']}"]
     for key in ("items", "values"):
         if key in shape:
