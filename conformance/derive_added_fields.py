@@ -1,5 +1,6 @@
 """Finds, in the official Python SDKs, the lists and maps of models that a request's nested
-models have and the metadata lacks, and prints each as an `added` fact
+models have and the metadata lacks, and prints each as an `added` fact (and those the
+metadata has and the official models lack, as `official_model_lacks: true`)
 (`generator/official-sdk-facts/<product>-<version>.yaml`, see `generator/src/import/facts.rs`).
 
 An official model's `to_map` writes a list or map of models even when it is unset, as `[]` or
@@ -8,7 +9,10 @@ always has the key. Where the metadata lacks the field (adb `CreateDBResourceGro
 `RayConfig.StorageMounts`), ours can neither send it nor write it unset, and its JSON differs
 from the official one whatever the caller sets. The fact gives the field as the official model
 types it, its models' fields included, so that ours has it (and writes it `[]` unset, as it
-writes the lists of models the metadata lists).
+writes the lists of models the metadata lists). The other way round, a list or map of models
+the metadata has and the official model lacks (IMM's `File.SmartClusters`, private in the
+metadata) is written `[]` by ours alone; `official_model_lacks: true` makes ours leave it out
+unset.
 
 Only fields inside a parameter written as JSON (a JSON body, or `style: json` text) are
 reported: the official clients copy a request's own fields one by one (`if not
@@ -42,6 +46,8 @@ from derive_facts import (
 )
 
 SCALARS = {str: "string", int: "int64", bool: "boolean", float: "double", bytes: "binary"}
+# A list or map of models the metadata has and the official model lacks.
+LACKS = "official_model_lacks"
 WRITTEN = re.compile(r"result\['([^']+)'\] = (self\.(\w+)|\[\]|\{\})")
 UNSET_GUARD = re.compile(r"if self\.(\w+) is not None")
 
@@ -142,6 +148,10 @@ class Finder:
 
     def walk_model(self, model, properties, path, facts):
         hints = hints_of(model)
+        official = {wire for wire, _, _ in fields_of(model)}
+        for wire, schema in properties.items():
+            if wire not in official and self.holds_models(schema):
+                facts[f"{path}.{wire}" if path else wire] = LACKS
         for wire, attribute, unset in fields_of(model):
             hint = hints.get(attribute)
             if hint is None:
@@ -151,6 +161,16 @@ class Finder:
                 self.walk(hint, properties[wire], at, facts)
             elif unset and holds_models(hint):
                 facts[at] = shape_of(hint, {model}, self.shared)
+
+    def holds_models(self, schema):
+        """Whether the metadata's `schema` is a list or map of objects, which ours writes
+        unset as `[]` or `{}`."""
+        inner = schema.get("items") if schema.get("type") == "array" else None
+        if inner is None and schema.get("type") == "object" and not schema.get("properties"):
+            inner = schema.get("additionalProperties")
+        if not isinstance(inner, dict):
+            return False
+        return "$ref" in inner or bool(inner.get("properties")) or self.holds_models(inner)
 
     def operation(self, action, request, parameters):
         facts = self.operations.setdefault(action, {})
@@ -216,7 +236,9 @@ def already_added(facts_file):
     if not os.path.exists(facts_file):
         return set()
     text = open(facts_file, encoding="utf-8").read()
-    return set(re.findall(r"^ +(\S+):\n +added:", text, re.M))
+    added = re.findall(r"^ +(\S+):\n +added:", text, re.M)
+    lacking = re.findall(r"^ +(\S+): \{official_model_lacks: true\}", text, re.M)
+    return set(added) | set(lacking)
 
 
 def main():
@@ -248,6 +270,9 @@ def main():
                     print(f"    {key}:")
                     indent = 6
                 for path, shape in sorted(fields.items()):
+                    if shape == LACKS:
+                        print(f"{' ' * indent}{path}: {{official_model_lacks: true}}")
+                        continue
                     print(f"{' ' * indent}{path}:")
                     print(f"{' ' * (indent + 2)}added:")
                     print("\n".join(yaml_lines(shape, indent + 4)))

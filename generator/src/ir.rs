@@ -262,6 +262,9 @@ pub struct Member {
     pub entries: Option<Entries>,
     /// A string holding an RFC 3339 time, with an accessor reading it as one.
     pub timestamp: bool,
+    /// Left out when unset, as the official model lacks it (the spec's
+    /// `official_model_lacks`).
+    pub official_model_lacks: bool,
     pub docs: Docs,
 }
 

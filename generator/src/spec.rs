@@ -273,6 +273,11 @@ pub struct Shape {
     /// Secret values: redacted from `Debug` output and the CLI's `--dry-run`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub sensitive: bool,
+    /// The official Python model lacks this field (IMM's `File.SmartClusters`, private in the
+    /// metadata), so a request leaves it out when unset, where a list or map of structs is
+    /// otherwise written `[]` or `{}` as the official models write theirs. From the facts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub official_model_lacks: bool,
     /// How a whole `binary` request body is labelled: `application/octet-stream` (the
     /// default) or `none`, no `Content-Type` at all (OpenMeta's `format: byte`).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -66,7 +66,8 @@ pub enum Unset {
 /// What the official Python models write for `field` unset, if anything: `[]` for a list and
 /// `{}` for a map whose items, at any depth, are structs (their models' `to_map` writes those
 /// whatever their value; lists and maps of scalars, only when set). A map sent as a list of
-/// key-value objects is left out unset, as the scalars it holds.
+/// key-value objects is left out unset, as the scalars it holds, and so is a field the official
+/// model lacks.
 pub fn written_unset(field: &Member) -> Option<Unset> {
     fn holds_structs(ty: &Type) -> bool {
         match ty {
@@ -76,7 +77,7 @@ pub fn written_unset(field: &Member) -> Option<Unset> {
         }
     }
     match &field.ty {
-        _ if field.entries.is_some() => None,
+        _ if field.entries.is_some() || field.official_model_lacks => None,
         Type::Array(inner) if holds_structs(inner) => Some(Unset::List),
         Type::Map(inner) if holds_structs(inner) => Some(Unset::Map),
         _ => None,
@@ -186,6 +187,7 @@ mod tests {
             boxed: false,
             entries: None,
             timestamp: false,
+            official_model_lacks: false,
             docs: Docs::default(),
         }
     }
@@ -224,8 +226,12 @@ mod tests {
             member("Ids", list(Type::String)),
             member("Tags", map(Type::String)),
             member("Extra", list(Type::Any)),
-            member("Inner", structs),
+            member("Inner", structs.clone()),
             member("Name", Type::String),
+            Member {
+                official_model_lacks: true,
+                ..member("SmartClusters", list(structs))
+            },
         ];
         assert_eq!(
             fields_written_unset(&fields, true),

@@ -60,7 +60,10 @@
 //! the lists and maps of models that the official models write unset as `[]` or `{}`, so that
 //! the JSON text or body holding them has their key whatever the caller sets (adb
 //! `CreateDBResourceGroup`'s `RayConfig.StorageMounts`; `conformance/derive_added_fields.py`
-//! finds them). Adding a field the metadata has, or to no object, is an error.
+//! finds them). Adding a field the metadata has, or to no object, is an error. The other way,
+//! `official_model_lacks: true` marks a field the metadata has and the official model lacks,
+//! which ours then leaves out unset rather than write it `[]` or `{}` (IMM's
+//! `File.SmartClusters`, private in the metadata).
 //!
 //! `path` sends the call to the path template the official SDK has (its `pathname`), where
 //! the metadata lists another, each placeholder naming a path parameter; with `method` and
@@ -168,6 +171,9 @@ struct FieldFacts {
     /// (`type`, `items`, `values`, `fields`; its `name` is the path's last segment): a list
     /// or map of models, which the official model writes unset as `[]` or `{}`.
     added: Option<Shape>,
+    /// `true`: the official model lacks the field the metadata has, so ours leaves it out
+    /// when unset (IMM's `File.SmartClusters`, which ours would write `[]`).
+    official_model_lacks: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -371,8 +377,19 @@ impl OfficialSdkFacts {
             .iter()
             .flat_map(|(_, fields)| &fields.0);
         for (path, field) in operation_fields.chain(schema_fields) {
+            let lacks = &field.official_model_lacks;
+            if lacks.as_ref().is_some_and(|lacks| !lacks.value) {
+                return Err(Diagnostic::new(
+                    self.at(path),
+                    format!(
+                        "the fact of `{}` says the official model has it",
+                        path.value
+                    ),
+                )
+                .with_hint("only `official_model_lacks: true` says something"));
+            }
             match (&field.ty, &field.required, &field.added) {
-                (None, None, Some(_)) => {}
+                (None, None, Some(_)) if lacks.is_none() => {}
                 (_, _, Some(_)) => {
                     return Err(Diagnostic::new(
                         self.at(path),
@@ -382,12 +399,13 @@ impl OfficialSdkFacts {
                 }
                 (Some(ty), _, None) => known(ty, PARAMETER_TYPES, "field type")?,
                 (None, Some(_), None) => {}
+                (None, None, None) if lacks.is_some() => {}
                 (None, None, None) => {
                     return Err(Diagnostic::new(
                         self.at(path),
                         format!("the fact of `{}` says nothing", path.value),
                     )
-                    .with_hint("give its `type`, whether it is `required`, or the field `added`"));
+                    .with_hint("give its `type`, whether it is `required`, the field `added`, or that the `official_model_lacks` it"));
                 }
             }
         }
@@ -440,6 +458,19 @@ impl OfficialSdkFacts {
                 .with_hint("remove the fact"));
             }
             field.required = required.value;
+        }
+        if let Some(lacks) = &fact.official_model_lacks {
+            if field.official_model_lacks {
+                return Err(Diagnostic::new(
+                    self.at(lacks),
+                    format!(
+                        "`{}` of {what} is marked as the official model lacks it already",
+                        path.value
+                    ),
+                )
+                .with_hint("remove the fact"));
+            }
+            field.official_model_lacks = true;
         }
         Ok(())
     }

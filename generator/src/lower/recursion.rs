@@ -70,6 +70,7 @@ mod tests {
             boxed: false,
             entries: None,
             timestamp: false,
+            official_model_lacks: false,
             docs: Docs::default(),
         }
     }

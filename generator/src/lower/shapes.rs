@@ -221,6 +221,7 @@ impl<'a> Shapes<'a> {
             bare_body,
             entries,
             timestamp,
+            official_model_lacks: shape.official_model_lacks,
             docs: Docs {
                 description: shape.description.as_deref().map(tidy),
                 example: shape.example.clone(),

@@ -753,3 +753,33 @@ fn an_added_field_the_metadata_has_or_that_has_no_object_is_an_error() {
     ];
     assert_import_errors(&metadata_like_wake_up_app(), &cases);
 }
+
+#[test]
+fn a_field_the_official_model_lacks_is_marked_once() {
+    let text = "source: s\nschemas:\n  Cmd:\n    disputeId: {official_model_lacks: true}\n";
+    let specs = import_specs(
+        &metadata_with_shared_body(),
+        Some(&facts(text).unwrap()),
+        None,
+    )
+    .unwrap();
+    let cmd = specs
+        .schemas
+        .iter()
+        .find(|schema| schema.name.as_ref().is_some_and(|name| name.value == "Cmd"))
+        .unwrap();
+    assert!(!cmd.fields[0].official_model_lacks);
+    assert!(cmd.fields[1].official_model_lacks);
+    let with = |line: &str| format!("source: s\nschemas:\n  Cmd:\n    {line}\n");
+    let cases = [
+        (
+            with("disputeId: {official_model_lacks: false}"),
+            format!("{FILE}:4:5: error: the fact of `disputeId` says the official model has it"),
+        ),
+        (
+            with("disputeId: {official_model_lacks: true, added: {type: string}}"),
+            format!("{FILE}:4:5: error: the fact of `disputeId` adds it and changes it"),
+        ),
+    ];
+    assert_import_errors(&metadata_with_shared_body(), &cases);
+}
