@@ -27,7 +27,8 @@ use serde_json::{Map, Value};
 /// `body`, an object of one field, as XML whose root element is that field. Text is escaped
 /// as the official OSS SDK V2's ElementTree escapes it: `&`, `<` and `>`, quotes and
 /// apostrophes kept (quick-xml's default would write `'` as `&apos;`, which a key such as
-/// `John's.txt` holds).
+/// `John's.txt` holds). One difference is left: quick-xml writes `\r` as `&#13;`, which
+/// ElementTree writes raw and an XML parser then reads as `\n`.
 pub(crate) fn to_xml(body: &Map<String, Value>) -> Result<String, String> {
     let mut fields = body.iter();
     let (Some((root, content)), None) = (fields.next(), fields.next()) else {
