@@ -295,6 +295,12 @@ mod tests {
             to_xml(quoted.as_object().unwrap()).unwrap(),
             "<Tagging><K>a'b\"c&amp;&lt;&gt;</K></Tagging>"
         );
+        // ElementTree wrote `\r` raw here; quick-xml writes a reference (see `to_xml`).
+        let carriage_return = json!({"Tagging": {"K": "a\rb\nc"}});
+        assert_eq!(
+            to_xml(carriage_return.as_object().unwrap()).unwrap(),
+            "<Tagging><K>a&#13;b\nc</K></Tagging>"
+        );
     }
 
     /// What `escape_xml_value` of `alibabacloud-oss-v2` 1.4.1 wrote for the same keys.
