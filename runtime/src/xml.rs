@@ -25,10 +25,10 @@ use quick_xml::reader::Reader;
 use serde_json::{Map, Value};
 
 /// `body`, an object of one field, as XML whose root element is that field. Text is escaped
-/// as the official OSS SDK V2's ElementTree escapes it: `&`, `<` and `>`, quotes and
-/// apostrophes kept (quick-xml's default would write `'` as `&apos;`, which a key such as
-/// `John's.txt` holds). One difference is left: quick-xml writes `\r` as `&#13;`, which
-/// ElementTree writes raw and an XML parser then reads as `\n`.
+/// as the official OSS SDK V2's ElementTree escapes it, by quick-xml's default
+/// (`QuoteLevel::Partial`): `&`, `<` and `>`, quotes and apostrophes kept. One difference is
+/// left: quick-xml writes `\r` as `&#13;`, which ElementTree writes raw and an XML parser then
+/// reads as `\n`.
 pub(crate) fn to_xml(body: &Map<String, Value>) -> Result<String, String> {
     let mut fields = body.iter();
     let (Some((root, content)), None) = (fields.next(), fields.next()) else {
@@ -37,12 +37,7 @@ pub(crate) fn to_xml(body: &Map<String, Value>) -> Result<String, String> {
             body.len()
         ));
     };
-    let mut xml = String::new();
-    let mut serializer = quick_xml::se::Serializer::with_root(&mut xml, Some(root))
-        .map_err(|error| error.to_string())?;
-    serializer.set_quote_level(quick_xml::se::QuoteLevel::Partial);
-    serde::Serialize::serialize(content, serializer).map_err(|error| error.to_string())?;
-    Ok(xml)
+    quick_xml::se::to_string_with_root(root, content).map_err(|error| error.to_string())
 }
 
 /// `xml`, as [`to_xml`] writes it, with `"` as `&quot;` and each character below U+0020 as a
