@@ -82,7 +82,8 @@ pub enum BodyFields {
     Xml,
     /// As `Xml`, its text also writing `"` as `&quot;` and every character below U+0020 as a
     /// decimal character reference (`\n` as `&#10;`), as the official OSS SDK V2 writes
-    /// DeleteMultipleObjects' keys (`escape_xml_value`); a raw `\r` would be read as `\n`.
+    /// DeleteMultipleObjects' keys (`escape_xml_value`); raw, most control characters are no
+    /// XML at all.
     XmlQuotesAndControlsEscaped,
     /// An SLS log group (`LogItems`, `LogTags`, `Topic`, `Source`), sent as the official SLS
     /// gateway sends `PutLogs`: protobuf, compressed as the `x-log-compresstype` header says
