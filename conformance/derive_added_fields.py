@@ -150,7 +150,7 @@ class Finder:
         hints = hints_of(model)
         official = {wire for wire, _, _ in fields_of(model)}
         for wire, schema in properties.items():
-            if wire not in official and self.holds_models(schema):
+            if wire not in official and self.metadata_holds_objects(schema):
                 facts[f"{path}.{wire}" if path else wire] = LACKS
         for wire, attribute, unset in fields_of(model):
             hint = hints.get(attribute)
@@ -162,7 +162,7 @@ class Finder:
             elif unset and holds_models(hint):
                 facts[at] = shape_of(hint, {model}, self.shared)
 
-    def holds_models(self, schema):
+    def metadata_holds_objects(self, schema):
         """Whether the metadata's `schema` is a list or map of objects, which ours writes
         unset as `[]` or `{}`."""
         inner = schema.get("items") if schema.get("type") == "array" else None
@@ -170,7 +170,7 @@ class Finder:
             inner = schema.get("additionalProperties")
         if not isinstance(inner, dict):
             return False
-        return "$ref" in inner or bool(inner.get("properties")) or self.holds_models(inner)
+        return "$ref" in inner or bool(inner.get("properties")) or self.metadata_holds_objects(inner)
 
     def operation(self, action, request, parameters):
         facts = self.operations.setdefault(action, {})

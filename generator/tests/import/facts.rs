@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use acs_codegen::import::{ImportError, OfficialSdkFacts, import_specs};
+use acs_codegen::spec::Shape;
 
 use crate::{assert_same, operation, with_api, with_roa_api};
 
@@ -399,20 +400,25 @@ fn metadata_with_shared_body() -> String {
     )
 }
 
-#[test]
-fn schema_facts_retype_fields_of_shared_schemas() {
-    let text = "source: s\nschemas:\n  Cmd:\n    disputeId: {type: string}\n";
+/// The shared schema `Cmd` of [`metadata_with_shared_body`], imported with the facts `text`.
+fn imported_cmd(text: &str) -> Shape {
     let specs = import_specs(
         &metadata_with_shared_body(),
         Some(&facts(text).unwrap()),
         None,
     )
     .unwrap();
-    let cmd = specs
+    specs
         .schemas
-        .iter()
+        .into_iter()
         .find(|schema| schema.name.as_ref().is_some_and(|name| name.value == "Cmd"))
-        .expect("the shared schema is imported");
+        .expect("the shared schema is imported")
+}
+
+#[test]
+fn schema_facts_retype_fields_of_shared_schemas() {
+    let text = "source: s\nschemas:\n  Cmd:\n    disputeId: {type: string}\n";
+    let cmd = imported_cmd(text);
     assert_same(
         &cmd.fields,
         "- {name: cpCode, type: string}\n- {name: disputeId, type: string}\n",
@@ -704,17 +710,7 @@ schemas:
         type: map
         values: {type: object, fields: [{name: Key, type: string}]}
 ";
-    let specs = import_specs(
-        &metadata_with_shared_body(),
-        Some(&facts(text).unwrap()),
-        None,
-    )
-    .unwrap();
-    let cmd = specs
-        .schemas
-        .iter()
-        .find(|schema| schema.name.as_ref().is_some_and(|name| name.value == "Cmd"))
-        .unwrap();
+    let cmd = imported_cmd(text);
     assert_eq!(cmd.fields.len(), 3);
     assert_eq!(cmd.fields[2].name.as_ref().unwrap().value, "Labels");
     assert_eq!(cmd.fields[2].ty.as_ref().unwrap().value, "map");
@@ -757,17 +753,7 @@ fn an_added_field_the_metadata_has_or_that_has_no_object_is_an_error() {
 #[test]
 fn a_field_the_official_model_lacks_is_marked_once() {
     let text = "source: s\nschemas:\n  Cmd:\n    disputeId: {official_model_lacks: true}\n";
-    let specs = import_specs(
-        &metadata_with_shared_body(),
-        Some(&facts(text).unwrap()),
-        None,
-    )
-    .unwrap();
-    let cmd = specs
-        .schemas
-        .iter()
-        .find(|schema| schema.name.as_ref().is_some_and(|name| name.value == "Cmd"))
-        .unwrap();
+    let cmd = imported_cmd(text);
     assert!(!cmd.fields[0].official_model_lacks);
     assert!(cmd.fields[1].official_model_lacks);
     let with = |line: &str| format!("source: s\nschemas:\n  Cmd:\n    {line}\n");
