@@ -303,7 +303,8 @@ pub fn markdown(root: &Path, command: &str, timings: &Timings, products: &[Produ
          | cargo build (SDK crates, runners, CLIs) | {} |\n| generated SDKs' calls | {} |\n\
          | generated CLIs' calls | {} |\n| **total** | **{}** |\n\n\
          On {} CPU(s); load average (1, 5, 15 min) {} at the start, {} at the end. A second run \
-         rebuilds only the crates whose generated code changed.\n",
+         of the same product-versions rebuilds only the crates whose generated code changed; a \
+         run of others removes the crates it does not build, and the next builds them anew.\n",
         seconds(timings.generation),
         seconds(timings.python),
         seconds(timings.build),
