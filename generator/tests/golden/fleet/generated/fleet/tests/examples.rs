@@ -4,13 +4,14 @@
 //! as the official SDKs encode them; and no secret shows.
 use alibabacloud_fleet::operation;
 /// The sample decodes with nothing lost, and so does every variation of it whose
-/// scalars keep their JSON kind: decode → encode → decode gives the same value.
+/// scalars keep their JSON kind: decode → encode → decode → encode gives the same
+/// encoding. (Not the same value: a list of structs unset is written `[]`, as the
+/// official Python models write it, and comes back set and empty.)
 /// `described` is the part of the example the response describes, when the example
 /// holds more (the reference's samples show fields its schema lacks).
 fn check_response<T>(example: &str, described: Option<&str>)
 where
-    T: ::serde::de::DeserializeOwned + ::serde::Serialize + ::std::cmp::PartialEq
-        + ::std::fmt::Debug,
+    T: ::serde::de::DeserializeOwned + ::serde::Serialize,
 {
     let typed: T = ::acs_runtime::de::from_slice(example.as_bytes())
         .expect("the example decodes");
@@ -40,7 +41,11 @@ where
                 let text = ::serde_json::to_vec(&once).expect("the response serializes");
                 let twice: T = ::acs_runtime::de::from_slice(&text)
                     .expect("its encoding decodes");
-                ::proptest::prop_assert_eq!(once, twice);
+                let again = ::serde_json::to_vec(&twice)
+                    .expect("the response serializes");
+                ::proptest::prop_assert_eq!(
+                    String::from_utf8_lossy(& text), String::from_utf8_lossy(& again)
+                );
                 Ok(())
             },
         )
