@@ -20,7 +20,7 @@ import os
 import re
 import sys
 
-from derive_facts import ACTION, WITH_OPTIONS, corpus, pinned_packages
+from derive_facts import corpus, methods, pinned_packages
 
 BODY_FIELD_NAME = re.compile(r"body\['([^']+)'\]\s*=")
 WHOLE_BODY = re.compile(r"\bbody=(?!OpenApiUtilClient\.parse_to_map\(body\)|body\b)([^,\n]+)")
@@ -35,16 +35,6 @@ def inline_object_bodies(document):
             schema = parameter.get("schema", {})
             if "$ref" not in schema and schema.get("type") == "object":
                 yield action, parameter, len(bodies) - 1, api
-
-
-def methods(client_source):
-    """The source of each `_with_options` method, by action."""
-    found = {}
-    for match in WITH_OPTIONS.finditer(client_source):
-        action = ACTION.search(match.group(2))
-        if action:
-            found.setdefault(action.group(1) or action.group(2), match.group(2))
-    return found
 
 
 SCALAR_TYPES = {"string": "str", "integer": "int", "boolean": "bool", "number": "float"}

@@ -36,11 +36,10 @@ import sys
 import typing
 
 from derive_facts import (
-    ACTION,
     REQUEST_CLASS,
     SCHEMA_PREFIX,
-    WITH_OPTIONS,
     corpus,
+    methods,
     pinned_packages,
     referenced_schemas,
 )
@@ -198,14 +197,10 @@ def derive(module, document):
         print(f"# {module}: not imported ({error})", file=sys.stderr)
         return None
     finder = Finder(document)
-    source = open(client_file, encoding="utf-8").read()
-    for match in WITH_OPTIONS.finditer(source):
-        code = match.group(2)
-        action = ACTION.search(code)
+    for action, code in methods(open(client_file, encoding="utf-8").read()).items():
         request = REQUEST_CLASS.search(code)
-        if not action or not request:
+        if not request:
             continue
-        action = action.group(1) or action.group(2)
         api = document.get("apis", {}).get(action)
         model = getattr(models, request.group(1), None)
         if api is not None and is_model(model):

@@ -78,6 +78,17 @@ def corpus(openmeta_dir):
             yield module, info["product"], info["version"], document
 
 
+def methods(client_source):
+    """The source of each `_with_options` method of a client, by action (the first, where two
+    name one)."""
+    found = {}
+    for match in WITH_OPTIONS.finditer(client_source):
+        action = ACTION.search(match.group(2))
+        if action:
+            found.setdefault(action.group(1) or action.group(2), match.group(2))
+    return found
+
+
 def models_source(package_dir):
     """Every model class's source, by class name."""
     texts = []
@@ -240,13 +251,8 @@ def derive(site_packages, package_dir_name, document, known):
         return {}, {}
     classes = models_source(package_dir)
     facts, paths = {}, {}
-    for match in WITH_OPTIONS.finditer(open(client, encoding="utf-8").read()):
-        code = match.group(2)
-        action = ACTION.search(code)
+    for action, code in methods(open(client, encoding="utf-8").read()).items():
         kind = BODY_KIND.search(code)
-        if not action:
-            continue
-        action = action.group(1) or action.group(2)
         api = document["apis"].get(action)
         if api is not None and document["info"]["style"] != "RPC" and action not in already_pathed:
             path = official_path(code, api)
