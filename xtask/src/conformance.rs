@@ -139,19 +139,6 @@ pub struct Timings {
     pub load_at_end: String,
 }
 
-/// The 1, 5 and 15 minute load averages (`/proc/loadavg`), or `unknown`.
-fn load_average() -> String {
-    fs::read_to_string("/proc/loadavg").map_or_else(
-        |_| "unknown".into(),
-        |text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        },
-    )
-}
-
 pub fn run(root: &Path, options: Options) -> ExitCode {
     match conform(root, &options) {
         Ok(code) => code,
@@ -166,7 +153,7 @@ fn conform(root: &Path, options: &Options) -> Result<ExitCode, String> {
     let started = Instant::now();
     let mut timings = Timings {
         cpus: std::thread::available_parallelism().map_or(0, usize::from),
-        load_at_start: load_average(),
+        load_at_start: crate::machine::load_average(),
         ..Timings::default()
     };
     let work = root.join("target/conformance");
@@ -267,7 +254,7 @@ fn conform(root: &Path, options: &Options) -> Result<ExitCode, String> {
         action_results::compare_product(product, &ours, &cli_runs, &batches, &build_log);
     }
     timings.total = started.elapsed();
-    timings.load_at_end = load_average();
+    timings.load_at_end = crate::machine::load_average();
     let found = report::known(&products);
     if let Some(path) = &options.write_expected {
         fs::write(path, report::expected_text(&found))

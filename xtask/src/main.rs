@@ -11,6 +11,7 @@ mod corpus;
 mod download;
 mod facts;
 mod import;
+mod machine;
 mod package;
 mod report;
 mod sensitive_report;

@@ -7,6 +7,7 @@ use std::process::Command;
 
 use super::Section;
 use super::stats::Stats;
+use crate::machine::load_average;
 
 /// One reported figure, with its target when it has one.
 struct Figure {
@@ -152,18 +153,6 @@ impl Summary {
         }
         out
     }
-}
-
-/// The 1, 5 and 15 minute load averages.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default()
 }
 
 /// Three significant figures, without exponent.
