@@ -171,9 +171,10 @@ struct FieldFacts {
     /// (`type`, `items`, `values`, `fields`; its `name` is the path's last segment): a list
     /// or map of models, which the official model writes unset as `[]` or `{}`.
     added: Option<Shape>,
-    /// `true`: the official model lacks the field the metadata has, so ours leaves it out
-    /// when unset (IMM's `File.SmartClusters`, which ours would write `[]`).
-    official_model_lacks: Option<Spanned<bool>>,
+    /// The official model lacks the field the metadata has, so ours leaves it out when unset
+    /// (IMM's `File.SmartClusters`, which ours would write `[]`).
+    #[serde(default)]
+    official_model_lacks: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -377,19 +378,9 @@ impl OfficialSdkFacts {
             .iter()
             .flat_map(|(_, fields)| &fields.0);
         for (path, field) in operation_fields.chain(schema_fields) {
-            let lacks = &field.official_model_lacks;
-            if lacks.as_ref().is_some_and(|lacks| !lacks.value) {
-                return Err(Diagnostic::new(
-                    self.at(path),
-                    format!(
-                        "the fact of `{}` says the official model has it",
-                        path.value
-                    ),
-                )
-                .with_hint("only `official_model_lacks: true` says something"));
-            }
+            let lacks = field.official_model_lacks;
             match (&field.ty, &field.required, &field.added) {
-                (None, None, Some(_)) if lacks.is_none() => {}
+                (None, None, Some(_)) if !lacks => {}
                 (_, _, Some(_)) => {
                     return Err(Diagnostic::new(
                         self.at(path),
@@ -399,7 +390,7 @@ impl OfficialSdkFacts {
                 }
                 (Some(ty), _, None) => known(ty, PARAMETER_TYPES, "field type")?,
                 (None, Some(_), None) => {}
-                (None, None, None) if lacks.is_some() => {}
+                (None, None, None) if lacks => {}
                 (None, None, None) => {
                     return Err(Diagnostic::new(
                         self.at(path),
@@ -410,6 +401,23 @@ impl OfficialSdkFacts {
             }
         }
         Ok(())
+    }
+
+    /// Applies a field's fact at `path` among `shapes` (an operation's parameters, when
+    /// `parameters`, or a shared schema's fields): adds the field it gives, or changes the one
+    /// there.
+    fn apply_field_fact(
+        &self,
+        what: &str,
+        shapes: &mut Vec<Shape>,
+        parameters: bool,
+        path: &Spanned<String>,
+        fact: &FieldFacts,
+    ) -> Result<(), Diagnostic> {
+        match &fact.added {
+            Some(added) => self.add_field(what, shapes, parameters, path, added),
+            None => self.apply_to_field(what, shapes, path, fact),
+        }
     }
 
     /// Gives the field at `path` (of `what`: an operation's request, a shared schema) what
@@ -459,10 +467,10 @@ impl OfficialSdkFacts {
             }
             field.required = required.value;
         }
-        if let Some(lacks) = &fact.official_model_lacks {
+        if fact.official_model_lacks {
             if field.official_model_lacks {
                 return Err(Diagnostic::new(
-                    self.at(lacks),
+                    self.at(path),
                     format!(
                         "`{}` of {what} is marked as the official model lacks it already",
                         path.value
@@ -548,10 +556,7 @@ impl OfficialSdkFacts {
             };
             for (path, fact) in &fields.0 {
                 let what = format!("schema `{}`", name.value);
-                match &fact.added {
-                    Some(added) => self.add_field(&what, &mut schema.fields, false, path, added)?,
-                    None => self.apply_to_field(&what, &mut schema.fields, path, fact)?,
-                }
+                self.apply_field_fact(&what, &mut schema.fields, false, path, fact)?;
             }
         }
         Ok(())
@@ -626,12 +631,7 @@ impl OfficialSdkFacts {
             }
             for (path, fact) in &facts.request.0 {
                 let what = format!("`{}`'s request", action.value);
-                match &fact.added {
-                    Some(added) => {
-                        self.add_field(&what, &mut operation.request, true, path, added)?
-                    }
-                    None => self.apply_to_field(&what, &mut operation.request, path, fact)?,
-                }
+                self.apply_field_fact(&what, &mut operation.request, true, path, fact)?;
             }
             if let Some(path) = &facts.path {
                 self.set_path(&action.value, operation, path)?;

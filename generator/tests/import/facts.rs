@@ -760,7 +760,7 @@ fn a_field_the_official_model_lacks_is_marked_once() {
     let cases = [
         (
             with("disputeId: {official_model_lacks: false}"),
-            format!("{FILE}:4:5: error: the fact of `disputeId` says the official model has it"),
+            format!("{FILE}:4:5: error: the fact of `disputeId` says nothing"),
         ),
         (
             with("disputeId: {official_model_lacks: true, added: {type: string}}"),
